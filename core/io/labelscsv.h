@@ -1,0 +1,39 @@
+#pragma once
+
+#include "result.h"
+
+#include <QString>
+
+namespace likeness {
+
+class Project;
+
+struct LabelCsvOptions
+{
+    QString imageColumn;  // matched against image paths, then file names, then file stems
+    QString labelsColumn;
+    QString separator = QStringLiteral(","); // between labels inside the labels field
+};
+
+struct LabelCsvReport
+{
+    qint64 rows = 0;
+    qint64 matchedImages = 0;
+    qint64 assignments = 0;
+    qint64 labels = 0;
+    QStringList unmatched; // image column values that matched no image (first 100)
+    qint64 unmatchedCount = 0;
+};
+
+// Reads an RFC 4180 CSV (UTF-8, quoted fields may hold separators, quotes and newlines)
+// and replaces the labels of each matched image with the labels in its row.
+Result<LabelCsvReport> importLabelsCsv(Project &project, const QString &csvPath,
+                                       const LabelCsvOptions &options);
+// Writes "image,labels" rows, one per image with at least one label, labels joined by ",".
+Status exportLabelsCsv(const Project &project, const QString &csvPath);
+
+// Splits one CSV document into rows of fields (RFC 4180).
+QVector<QStringList> parseCsv(const QString &text);
+QString csvField(const QString &value);
+
+} // namespace likeness

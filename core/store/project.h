@@ -1,0 +1,179 @@
+#pragma once
+
+#include "result.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QJsonObject>
+#include <QSqlDatabase>
+#include <QString>
+#include <QVector>
+
+#include <memory>
+
+namespace likeness {
+
+// Status of an image file as last seen by the importer.
+namespace ImageStatus {
+inline const QString Ok = QStringLiteral("ok");
+inline const QString Corrupt = QStringLiteral("corrupt");
+inline const QString Unsupported = QStringLiteral("unsupported");
+inline const QString Missing = QStringLiteral("missing");
+} // namespace ImageStatus
+
+// Where a label assignment came from.
+namespace LabelSource {
+inline const QString Human = QStringLiteral("human");
+inline const QString Imported = QStringLiteral("imported");
+inline const QString Suggestion = QStringLiteral("suggestion");
+} // namespace LabelSource
+
+struct ImageRecord
+{
+    qint64 id = 0;
+    QString path;        // absolute, as given to the importer
+    QString contentHash; // hex SHA-256 of the file's bytes
+    int width = 0;       // upright pixel size (after EXIF orientation)
+    int height = 0;
+    qint64 bytes = 0;
+    QString status; // an ImageStatus value
+    QString error;  // why the file is not ok, in words a person can act on
+};
+
+struct LabelRecord
+{
+    qint64 id = 0;
+    QString name;
+    qint64 imageCount = 0;
+};
+
+// The annotator's answer to "which candidate is more similar to the anchor?".
+enum class Choice { First, Second, Tie, Skip };
+QString choiceName(Choice choice);
+std::optional<Choice> choiceFromName(const QString &name);
+
+struct Judgment
+{
+    qint64 id = 0;
+    qint64 anchorId = 0;
+    qint64 firstId = 0;
+    qint64 secondId = 0;
+    Choice choice = Choice::Skip;
+    QString annotator;
+    QString sampler;      // which proposal strategy asked this triplet
+    int modelVersion = 0; // the model version that was current when it was asked
+    qint64 responseMs = 0;
+    QDateTime createdAt;
+};
+
+struct ModelVersionRecord
+{
+    int version = 0;
+    int parent = 0;
+    QString backbone; // "classic" for version 0, "convnet" for trained versions
+    QString status;   // "ready" or "failed"
+    QJsonObject settings;
+    QJsonObject metrics;
+    QDateTime createdAt;
+};
+
+// A Likeness project: a folder holding project.sqlite (all human work), thumbs.sqlite (a
+// rebuildable cache of thumbnails and model inputs) and per-version model, embedding and
+// index files.
+//
+// Invariants of the store:
+//  1. project.sqlite is the only file that holds human work; every other file in the folder
+//     can be rebuilt from it and the image files.
+//  2. Every write is one transaction; a single judgment or label change is committed before
+//     the call returns (WAL, synchronous=NORMAL), so a crash loses nothing that was returned.
+//  3. One Project object is one connection and belongs to the thread that opened it. Other
+//     threads open their own Project on the same folder.
+//  4. PRAGMA user_version holds the schema version; a newer one than this build knows is
+//     refused, never opened.
+//  5. Label names are trimmed and NFC-normalised; a name is stored once, exactly as written.
+//  6. Version 0 is the classic descriptor and always exists; the current version is the one
+//     the app's neighbours, suggestions and samplers use.
+class Project
+{
+public:
+    static constexpr int SchemaVersion = 1;
+
+    ~Project();
+    Project(const Project &) = delete;
+    Project &operator=(const Project &) = delete;
+
+    // Creates a new, empty project folder (fails if it already holds a project).
+    static Result<std::unique_ptr<Project>> create(const QString &folder);
+    // Opens an existing project folder on the calling thread.
+    static Result<std::unique_ptr<Project>> open(const QString &folder);
+    static bool isProject(const QString &folder);
+
+    QString folder() const { return m_folder; }
+    QString filePath(const QString &relative) const;
+    QSqlDatabase database() const { return m_db; }
+    QSqlDatabase cacheDatabase() const { return m_cache; }
+
+    // Images.
+    qint64 imageCount(const QString &status = {}) const;
+    QVector<qint64> imageIds(const QString &status = {}) const; // ascending ids
+    std::optional<ImageRecord> image(qint64 id) const;
+    std::optional<ImageRecord> imageByPath(const QString &path) const;
+    QVector<ImageRecord> images(qint64 offset, qint64 limit) const; // ordered by id
+    QHash<QString, qint64> imageIdsByStem() const; // file stem -> id (ok images)
+    // Inserts or updates records by path, in one transaction; sets each record's id.
+    Status upsertImages(QVector<ImageRecord> &records);
+    Status storeThumbnails(const QVector<qint64> &ids, const QVector<QByteArray> &thumbnails,
+                           const QVector<QByteArray> &modelInputs);
+    QByteArray thumbnail(qint64 imageId) const;  // PNG bytes, empty when not cached
+    QByteArray modelInput(qint64 imageId) const; // see imaging/decoder.h for the layout
+
+    // Labels.
+    static QString normalizedLabelName(const QString &name);
+    Result<qint64> labelId(const QString &name, bool create);
+    QVector<LabelRecord> labels() const; // with image counts, ordered by name
+    QStringList labelsOfImage(qint64 imageId) const;
+    Status addLabel(const QVector<qint64> &imageIds, const QString &name,
+                    const QString &source, const QString &annotator);
+    Status removeLabel(const QVector<qint64> &imageIds, const QString &name);
+    // Replaces all labels of the given images (one transaction). Used by CSV import.
+    Status setImageLabels(const QHash<qint64, QStringList> &labelsByImage, const QString &source,
+                          const QString &annotator);
+    // Every (image id, label id) pair, ordered by image id.
+    QVector<QPair<qint64, qint64>> labelAssignments() const;
+    qint64 labelAssignmentCount() const;
+
+    // Judgments.
+    Result<qint64> addJudgment(Judgment judgment);
+    Status removeJudgment(qint64 judgmentId);
+    Status restoreJudgment(const Judgment &judgment); // re-inserts with the same id (redo)
+    QVector<Judgment> judgments() const; // ordered by id
+    qint64 judgmentCount() const;
+
+    // Model versions.
+    int currentModelVersion() const;
+    Status setCurrentModelVersion(int version);
+    QVector<ModelVersionRecord> modelVersions() const;
+    std::optional<ModelVersionRecord> modelVersion(int version) const;
+    Result<int> addModelVersion(const ModelVersionRecord &record); // returns the new number
+    Status updateModelMetrics(int version, const QJsonObject &metrics);
+
+    // Key/value settings stored with the project.
+    QString setting(const QString &key, const QString &fallback = {}) const;
+    Status setSetting(const QString &key, const QString &value);
+
+    // Runs fn inside one IMMEDIATE transaction; commits when it returns ok, else rolls back.
+    Status transaction(const std::function<Status()> &fn);
+
+private:
+    Project() = default;
+    Status openConnections(bool creating);
+    Status migrate();
+    qint64 annotatorId(const QString &name);
+
+    QString m_folder;
+    QString m_connectionName;
+    QSqlDatabase m_db;
+    QSqlDatabase m_cache;
+};
+
+} // namespace likeness

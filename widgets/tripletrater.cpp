@@ -57,7 +57,7 @@ class JudgmentCommand : public QUndoCommand
 {
 public:
     JudgmentCommand(TripletRater *rater, const Judgment &judgment)
-        : QUndoCommand(TripletRater::tr("Judgment “%1”").arg(choiceText(judgment.choice)))
+        : QUndoCommand(TripletRater::tr("judgment “%1”").arg(choiceText(judgment.choice)))
         , m_rater(rater)
         , m_judgment(judgment)
     {

@@ -5,6 +5,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QDir>
 #include <QIcon>
 #include <QLibraryInfo>
@@ -14,10 +15,11 @@
 
 namespace {
 
-QString translate(const char *text)
+// The context of the command line's strings.
+struct CommandLine
 {
-    return QCoreApplication::translate("main", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(CommandLine)
+};
 
 // Qt's own strings (standard dialogs, buttons) and ours, for the system's UI languages
 // (LANGUAGE, LC_ALL, LC_MESSAGES and LANG on Unix).
@@ -54,6 +56,56 @@ QString defaultAnnotator()
     return QStringLiteral("annotator");
 }
 
+struct Options
+{
+    QString project;
+    QString annotator;
+    QString screenshot;
+    likeness::MainWindow::Tab tab = likeness::MainWindow::Tab::Neighbours;
+};
+
+// Parses the command line, exiting with usage help when it is not understood.
+Options parseCommandLine(const QApplication &app)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(CommandLine::tr(
+        "Curate image collections with triplet judgments, labels and neighbours."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("project"),
+                                 CommandLine::tr("Project folder to open."),
+                                 QStringLiteral("[project]"));
+    const QCommandLineOption annotator(
+        QStringLiteral("annotator"),
+        CommandLine::tr("Name stored with your judgments and labels (default: your user name)."),
+        CommandLine::tr("name"));
+    const QCommandLineOption tab(
+        QStringLiteral("tab"), CommandLine::tr("Tab to show first: neighbours, rate or labels."),
+        CommandLine::tr("tab"), QStringLiteral("neighbours"));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        CommandLine::tr("Save a picture of the window to <file> once it is ready, then quit."),
+        CommandLine::tr("file"));
+    parser.addOptions({annotator, tab, screenshot});
+    parser.process(app);
+
+    const QStringList tabs = {QStringLiteral("neighbours"), QStringLiteral("rate"),
+                              QStringLiteral("labels")};
+    if (parser.positionalArguments().size() > 1 || !tabs.contains(parser.value(tab))) {
+        parser.showHelp(1);
+    }
+
+    Options options;
+    if (!parser.positionalArguments().isEmpty()) {
+        options.project = QDir(parser.positionalArguments().constFirst()).absolutePath();
+    }
+    options.annotator = parser.isSet(annotator) ? parser.value(annotator).trimmed()
+                                                : defaultAnnotator();
+    options.screenshot = parser.value(screenshot);
+    options.tab = likeness::MainWindow::Tab(tabs.indexOf(parser.value(tab)));
+    return options;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -65,49 +117,16 @@ int main(int argc, char *argv[])
     QGuiApplication::setDesktopFileName(QStringLiteral("likeness"));
     QGuiApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/likeness.svg")));
     installTranslators(app);
-    QGuiApplication::setApplicationDisplayName(translate("Likeness"));
+    QGuiApplication::setApplicationDisplayName(CommandLine::tr("Likeness"));
+    const Options options = parseCommandLine(app);
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        translate("Curate image collections with triplet judgments, labels and neighbours."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("project"), translate("Project folder to open."),
-                                 QStringLiteral("[project]"));
-    const QCommandLineOption annotatorOption(
-        QStringLiteral("annotator"),
-        translate("Name stored with your judgments and labels (default: your user name)."),
-        translate("name"));
-    const QCommandLineOption tabOption(QStringLiteral("tab"),
-                                       translate("Tab to show first: neighbours, rate or labels."),
-                                       translate("tab"), QStringLiteral("neighbours"));
-    const QCommandLineOption screenshotOption(
-        QStringLiteral("screenshot"),
-        translate("Save a picture of the window to <file> once it is ready, then quit."),
-        translate("file"));
-    parser.addOptions({annotatorOption, tabOption, screenshotOption});
-    parser.process(app);
-
-    if (parser.positionalArguments().size() > 1) {
-        parser.showHelp(1);
-    }
-    const QString tab = parser.value(tabOption);
-    const QStringList tabs = {QStringLiteral("neighbours"), QStringLiteral("rate"),
-                              QStringLiteral("labels")};
-    if (!tabs.contains(tab)) {
-        qCCritical(lcGui).noquote() << translate("Unknown tab: %1").arg(tab);
-        return 1;
-    }
-
-    const QString annotator = parser.isSet(annotatorOption) ? parser.value(annotatorOption)
-                                                            : defaultAnnotator();
-    likeness::MainWindow window(annotator.trimmed());
-    window.showTab(likeness::MainWindow::Tab(tabs.indexOf(tab)));
+    likeness::MainWindow window(options.annotator);
+    window.showTab(options.tab);
     window.show();
 
     // A folder on the command line wins; otherwise reopen the last project if it still exists.
-    if (!parser.positionalArguments().isEmpty()) {
-        window.openProject(QDir(parser.positionalArguments().constFirst()).absolutePath());
+    if (!options.project.isEmpty()) {
+        window.openProject(options.project);
     } else {
         const QStringList recent
             = QSettings().value(QStringLiteral("projects/recent")).toStringList();
@@ -116,8 +135,8 @@ int main(int argc, char *argv[])
         }
     }
 
-    if (parser.isSet(screenshotOption)) {
-        window.saveScreenshotWhenIdle(parser.value(screenshotOption));
+    if (!options.screenshot.isEmpty()) {
+        window.saveScreenshotWhenIdle(options.screenshot);
     }
     return QApplication::exec();
 }

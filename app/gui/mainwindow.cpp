@@ -133,7 +133,7 @@ void MainWindow::createActions()
     connect(m_openAction, &QAction::triggered, this, &MainWindow::chooseProjectToOpen);
 
     m_importAction = new QAction(tr("&Import Folder…"), this);
-    m_importAction->setShortcut(tr("Ctrl+I"));
+    m_importAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     m_importAction->setToolTip(tr("Add every image in a folder and its subfolders"));
     connect(m_importAction, &QAction::triggered, this, &MainWindow::importFolder);
 
@@ -153,7 +153,7 @@ void MainWindow::createActions()
     connect(m_annotatorAction, &QAction::triggered, this, &MainWindow::changeAnnotator);
 
     m_trainAction = new QAction(tr("&Train"), this);
-    m_trainAction->setShortcut(tr("Ctrl+T"));
+    m_trainAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     m_trainAction->setToolTip(tr("Train a new model version on the labels and judgments; the "
                                  "current version stays live until the new one is ready"));
     connect(m_trainAction, &QAction::triggered, this, &MainWindow::trainModel);
@@ -457,7 +457,7 @@ void MainWindow::trainModel()
         }
         loadCurrentVersion();
     };
-    m_jobBar->start<TrainReport>(tr("Training"), work, done);
+    m_jobBar->start<TrainReport>(tr("Training a new model version"), work, done);
 }
 
 void MainWindow::loadCurrentVersion()

@@ -1,0 +1,599 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>CommandLine</name>
+    <message>
+        <source>Curate image collections with triplet judgments, labels and neighbours.</source>
+        <translation>Bildsammlungen mit Triplett-Urteilen, Labels und Nachbarn kuratieren.</translation>
+    </message>
+    <message>
+        <source>Project folder to open.</source>
+        <translation>Zu öffnender Projektordner.</translation>
+    </message>
+    <message>
+        <source>Name stored with your judgments and labels (default: your user name).</source>
+        <translation>Name, der mit Ihren Urteilen und Labels gespeichert wird (Vorgabe: Ihr Benutzername).</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>name</translation>
+    </message>
+    <message>
+        <source>Tab to show first: neighbours, rate or labels.</source>
+        <translation>Zuerst angezeigter Reiter: neighbours, rate oder labels.</translation>
+    </message>
+    <message>
+        <source>tab</source>
+        <translation>reiter</translation>
+    </message>
+    <message>
+        <source>Save a picture of the window to &lt;file&gt; once it is ready, then quit.</source>
+        <translation>Ein Bild des Fensters in &lt;datei&gt; speichern, sobald es bereit ist, dann beenden.</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>datei</translation>
+    </message>
+    <message>
+        <source>Likeness</source>
+        <translation>Likeness</translation>
+    </message>
+</context>
+<context>
+    <name>likeness::GalleryModel</name>
+    <message>
+        <source>%1
+%2 × %3 pixels, %4</source>
+        <translation>%1
+%2 × %3 Pixel, %4</translation>
+    </message>
+    <message>
+        <source>Not usable: %1</source>
+        <translation>Nicht verwendbar: %1</translation>
+    </message>
+</context>
+<context>
+    <name>likeness::JobBar</name>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Stop the running job; the project stays as it was before it</source>
+        <translation>Den laufenden Auftrag abbrechen; das Projekt bleibt, wie es vorher war</translation>
+    </message>
+    <message>
+        <source>%1 — cancelling…</source>
+        <translation>%1 — wird abgebrochen…</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+</context>
+<context>
+    <name>likeness::LabelEditor</name>
+    <message>
+        <source>Add a label and press Enter</source>
+        <translation>Label eingeben und die Eingabetaste drücken</translation>
+    </message>
+    <message>
+        <source>The label is added to every selected image</source>
+        <translation>Das Label wird allen ausgewählten Bildern hinzugefügt</translation>
+    </message>
+    <message>
+        <source>Could not add “%1”: %2</source>
+        <translation>„%1“ konnte nicht hinzugefügt werden: %2</translation>
+    </message>
+    <message>
+        <source>Could not remove “%1”: %2</source>
+        <translation>„%1“ konnte nicht entfernt werden: %2</translation>
+    </message>
+    <message>
+        <source>No project open.</source>
+        <translation>Kein Projekt geöffnet.</translation>
+    </message>
+    <message>
+        <source>Select images in the gallery to label them.</source>
+        <translation>Wählen Sie in der Galerie Bilder aus, um ihnen Labels zuzuweisen.</translation>
+    </message>
+    <message>
+        <source>No labels yet.</source>
+        <translation>Noch keine Labels.</translation>
+    </message>
+    <message>
+        <source>%1 (%2 of %3)</source>
+        <translation>%1 (%2 von %3)</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Remove “%1” from the selected images</source>
+        <translation>„%1“ von den ausgewählten Bildern entfernen</translation>
+    </message>
+    <message>
+        <source>Remove %1</source>
+        <translation>%1 entfernen</translation>
+    </message>
+    <message>
+        <source>Labels of the selected image:</source>
+        <translation>Labels des ausgewählten Bildes:</translation>
+    </message>
+    <message>
+        <source>Labels of the %1 selected images:</source>
+        <translation>Labels der %1 ausgewählten Bilder:</translation>
+    </message>
+</context>
+<context>
+    <name>likeness::MainWindow</name>
+    <message>
+        <source>Open Project</source>
+        <translation>Projekt öffnen</translation>
+    </message>
+    <message>
+        <source>%1 is not a Likeness project folder.</source>
+        <translation>%1 ist kein Likeness-Projektordner.</translation>
+    </message>
+    <message>
+        <source>Could not open %1:
+%2</source>
+        <translation>%1 konnte nicht geöffnet werden:
+%2</translation>
+    </message>
+    <message>
+        <source>&amp;New Project…</source>
+        <translation>&amp;Neues Projekt…</translation>
+    </message>
+    <message>
+        <source>Create an empty project folder</source>
+        <translation>Einen leeren Projektordner anlegen</translation>
+    </message>
+    <message>
+        <source>&amp;Open Project…</source>
+        <translation>Projekt ö&amp;ffnen…</translation>
+    </message>
+    <message>
+        <source>Open an existing project folder</source>
+        <translation>Einen vorhandenen Projektordner öffnen</translation>
+    </message>
+    <message>
+        <source>&amp;Import Folder…</source>
+        <translation>Ordner &amp;importieren…</translation>
+    </message>
+    <message>
+        <source>Add every image in a folder and its subfolders</source>
+        <translation>Alle Bilder eines Ordners und seiner Unterordner hinzufügen</translation>
+    </message>
+    <message>
+        <source>Create &amp;Demo Project…</source>
+        <translation>&amp;Demoprojekt erstellen…</translation>
+    </message>
+    <message>
+        <source>Create a project from Fashion-MNIST images with labels and train a first model on it</source>
+        <translation>Ein Projekt aus Fashion-MNIST-Bildern mit Labels erstellen und darauf ein erstes Modell trainieren</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>Close the window and quit Likeness</source>
+        <translation>Das Fenster schließen und Likeness beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Annotator Name…</source>
+        <translation>Name des &amp;Annotators…</translation>
+    </message>
+    <message>
+        <source>The name stored with your judgments and labels</source>
+        <translation>Der Name, der mit Ihren Urteilen und Labels gespeichert wird</translation>
+    </message>
+    <message>
+        <source>&amp;Train</source>
+        <translation>&amp;Trainieren</translation>
+    </message>
+    <message>
+        <source>Train a new model version on the labels and judgments; the current version stays live until the new one is ready</source>
+        <translation>Eine neue Modellversion auf den Labels und Urteilen trainieren; die aktuelle Version bleibt in Gebrauch, bis die neue fertig ist</translation>
+    </message>
+    <message>
+        <source>&amp;About Likeness</source>
+        <translation>&amp;Über Likeness</translation>
+    </message>
+    <message>
+        <source>Version and libraries</source>
+        <translation>Version und Bibliotheken</translation>
+    </message>
+    <message>
+        <source>Neighbours</source>
+        <translation>Nachbarn</translation>
+    </message>
+    <message>
+        <source>Rate Triplets</source>
+        <translation>Tripletts bewerten</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>Labels</translation>
+    </message>
+    <message>
+        <source>The most similar images to the current one</source>
+        <translation>Die dem aktuellen Bild ähnlichsten Bilder</translation>
+    </message>
+    <message>
+        <source>Tell which of two images is more similar to a third one; keys 1, 2, T, S</source>
+        <translation>Angeben, welches von zwei Bildern einem dritten ähnlicher ist; Tasten 1, 2, T, S</translation>
+    </message>
+    <message>
+        <source>Add and remove labels of the selected images</source>
+        <translation>Labels der ausgewählten Bilder hinzufügen und entfernen</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>&amp;Zuletzt geöffnet</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Rückgängig:</translation>
+    </message>
+    <message>
+        <source>Take back the last answer in Rate Triplets</source>
+        <translation>Die letzte Antwort unter „Tripletts bewerten“ zurücknehmen</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>Wiederherstellen:</translation>
+    </message>
+    <message>
+        <source>Give the answer you took back again</source>
+        <translation>Die zurückgenommene Antwort erneut geben</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>&amp;Modell</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>Quit Likeness</source>
+        <translation>Likeness beenden</translation>
+    </message>
+    <message>
+        <source>“%1” is still running. Cancel it and quit?</source>
+        <translation>„%1“ läuft noch. Abbrechen und beenden?</translation>
+    </message>
+    <message>
+        <source>New Project</source>
+        <translation>Neues Projekt</translation>
+    </message>
+    <message>
+        <source>Could not create a project in %1:
+%2</source>
+        <translation>In %1 konnte kein Projekt angelegt werden:
+%2</translation>
+    </message>
+    <message>
+        <source>Created %1</source>
+        <translation>%1 angelegt</translation>
+    </message>
+    <message>
+        <source>Import Folder</source>
+        <translation>Ordner importieren</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Der Import</translation>
+    </message>
+    <message>
+        <source>Import finished: %1 added, %2 updated, %3 unchanged, %4 skipped.</source>
+        <translation>Import abgeschlossen: %1 hinzugefügt, %2 aktualisiert, %3 unverändert, %4 übersprungen.</translation>
+    </message>
+    <message>
+        <source>Importing %1</source>
+        <translation>%1 wird importiert</translation>
+    </message>
+    <message>
+        <source>Create Demo Project</source>
+        <translation>Demoprojekt erstellen</translation>
+    </message>
+    <message>
+        <source>The demo needs the Fashion-MNIST images in %1 (Debian package dataset-fashion-mnist).</source>
+        <translation>Die Demo benötigt die Fashion-MNIST-Bilder in %1 (Debian-Paket dataset-fashion-mnist).</translation>
+    </message>
+    <message>
+        <source>Number of Fashion-MNIST images:</source>
+        <translation>Anzahl der Fashion-MNIST-Bilder:</translation>
+    </message>
+    <message>
+        <source>Demo Project Folder</source>
+        <translation>Ordner für das Demoprojekt</translation>
+    </message>
+    <message>
+        <source>Demo project ready: %1 images, model version %2.</source>
+        <translation>Demoprojekt bereit: %1 Bilder, Modellversion %2.</translation>
+    </message>
+    <message>
+        <source>Creating the demo project</source>
+        <translation>Das Erstellen des Demoprojekts</translation>
+    </message>
+    <message>
+        <source>Creating demo project</source>
+        <translation>Demoprojekt wird erstellt</translation>
+    </message>
+    <message>
+        <source>Model version %1 trained in %2 s on %3.</source>
+        <translation>Modellversion %1 in %2 s auf %3 trainiert.</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Das Training</translation>
+    </message>
+    <message>
+        <source>Loading the model version</source>
+        <translation>Das Laden der Modellversion</translation>
+    </message>
+    <message>
+        <source>Loading model version %1</source>
+        <translation>Modellversion %1 wird geladen</translation>
+    </message>
+    <message>
+        <source>Annotator Name</source>
+        <translation>Name des Annotators</translation>
+    </message>
+    <message>
+        <source>Name stored with your judgments and labels:</source>
+        <translation>Name, der mit Ihren Urteilen und Labels gespeichert wird:</translation>
+    </message>
+    <message>
+        <source>About Likeness</source>
+        <translation>Über Likeness</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Likeness %1&lt;/h3&gt;&lt;p&gt;Curate image collections with human triplet judgments, labels and nearest neighbours.&lt;/p&gt;&lt;p&gt;%2&lt;br&gt;Training device: %3&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Likeness %1&lt;/h3&gt;&lt;p&gt;Bildsammlungen mit menschlichen Triplett-Urteilen, Labels und nächsten Nachbarn kuratieren.&lt;/p&gt;&lt;p&gt;%2&lt;br&gt;Trainingsgerät: %3&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>%1 — Likeness</source>
+        <translation>%1 — Likeness</translation>
+    </message>
+    <message>
+        <source>Likeness</source>
+        <translation>Likeness</translation>
+    </message>
+    <message>
+        <source>No project open.
+File → New Project… or File → Open Project…</source>
+        <translation>Kein Projekt geöffnet.
+Datei → Neues Projekt… oder Datei → Projekt öffnen…</translation>
+    </message>
+    <message>
+        <source>No images yet — File → Import Folder…</source>
+        <translation>Noch keine Bilder — Datei → Ordner importieren…</translation>
+    </message>
+    <message>
+        <source>Annotator: %1</source>
+        <translation>Annotator: %1</translation>
+    </message>
+    <message>
+        <source>Model version %1</source>
+        <translation>Modellversion %1</translation>
+    </message>
+    <message>
+        <source>kNN accuracy %1</source>
+        <translation>kNN-Genauigkeit %1</translation>
+    </message>
+    <message>
+        <source>MAP@R %1</source>
+        <translation>MAP@R %1</translation>
+    </message>
+    <message>
+        <source>not loaded</source>
+        <translation>nicht geladen</translation>
+    </message>
+    <message>
+        <source>Backbone %1, created %2</source>
+        <translation>Backbone %1, erstellt am %2</translation>
+    </message>
+    <message>
+        <source>%1 cancelled.</source>
+        <translation>%1 wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>%1 failed:
+%2</source>
+        <translation>%1 ist fehlgeschlagen:
+%2</translation>
+    </message>
+    <message>
+        <source>Images: %1</source>
+        <translation>Bilder: %1</translation>
+    </message>
+    <message>
+        <source>Training a new model version</source>
+        <translation>Neue Modellversion wird trainiert</translation>
+    </message>
+</context>
+<context>
+    <name>likeness::NeighbourView</name>
+    <message>
+        <source>Show </source>
+        <translation>Zeige </translation>
+    </message>
+    <message>
+        <source>How many neighbours to show</source>
+        <translation>Wie viele Nachbarn angezeigt werden</translation>
+    </message>
+    <message>
+        <source>Double-click a neighbour to select it in the gallery</source>
+        <translation>Doppelklick auf einen Nachbarn wählt ihn in der Galerie aus</translation>
+    </message>
+    <message>
+        <source>No project open.</source>
+        <translation>Kein Projekt geöffnet.</translation>
+    </message>
+    <message>
+        <source>Select an image in the gallery to see its nearest neighbours.</source>
+        <translation>Wählen Sie in der Galerie ein Bild aus, um seine nächsten Nachbarn zu sehen.</translation>
+    </message>
+    <message>
+        <source>Neighbours of %1</source>
+        <translation>Nachbarn von %1</translation>
+    </message>
+    <message>
+        <source>No model version loaded yet. Neighbours appear once it is ready.</source>
+        <translation>Noch keine Modellversion geladen. Die Nachbarn erscheinen, sobald sie bereit ist.</translation>
+    </message>
+    <message>
+        <source>Neighbours of %1 under model version %2</source>
+        <translation>Nachbarn von %1 unter Modellversion %2</translation>
+    </message>
+    <message>
+        <source>This image has no neighbours: %1</source>
+        <translation>Dieses Bild hat keine Nachbarn: %1</translation>
+    </message>
+    <message>
+        <source>This image has no neighbours yet.</source>
+        <translation>Dieses Bild hat noch keine Nachbarn.</translation>
+    </message>
+    <message>
+        <source>%1
+similarity %2</source>
+        <translation>%1
+Ähnlichkeit %2</translation>
+    </message>
+</context>
+<context>
+    <name>likeness::TripletRater</name>
+    <message>
+        <source>first</source>
+        <translation>erstes</translation>
+    </message>
+    <message>
+        <source>second</source>
+        <translation>zweites</translation>
+    </message>
+    <message>
+        <source>can&apos;t tell</source>
+        <translation>nicht entscheidbar</translation>
+    </message>
+    <message>
+        <source>skip</source>
+        <translation>übersprungen</translation>
+    </message>
+    <message>
+        <source>← First (1)</source>
+        <translation>← Erstes (1)</translation>
+    </message>
+    <message>
+        <source>Can&apos;t tell (T)</source>
+        <translation>Weiß nicht (T)</translation>
+    </message>
+    <message>
+        <source>Skip (S)</source>
+        <translation>Überspringen (S)</translation>
+    </message>
+    <message>
+        <source>Second (2) →</source>
+        <translation>Zweites (2) →</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Rückgängig</translation>
+    </message>
+    <message>
+        <source>Anchor</source>
+        <translation>Anker</translation>
+    </message>
+    <message>
+        <source>1 · First candidate</source>
+        <translation>1 · Erster Kandidat</translation>
+    </message>
+    <message>
+        <source>2 · Second candidate</source>
+        <translation>2 · Zweiter Kandidat</translation>
+    </message>
+    <message>
+        <source>Click, press 1 or Left if this one is more similar to the anchor</source>
+        <translation>Klicken oder 1 bzw. Pfeil links drücken, wenn dieses Bild dem Anker ähnlicher ist</translation>
+    </message>
+    <message>
+        <source>Click, press 2 or Right if this one is more similar to the anchor</source>
+        <translation>Klicken oder 2 bzw. Pfeil rechts drücken, wenn dieses Bild dem Anker ähnlicher ist</translation>
+    </message>
+    <message>
+        <source>The first candidate is more similar to the anchor (1 or Left)</source>
+        <translation>Der erste Kandidat ist dem Anker ähnlicher (1 oder Pfeil links)</translation>
+    </message>
+    <message>
+        <source>Both are equally similar, or you cannot tell (T or 0)</source>
+        <translation>Beide sind gleich ähnlich, oder Sie können es nicht sagen (T oder 0)</translation>
+    </message>
+    <message>
+        <source>Skip this triplet, e.g. when an image is broken (S)</source>
+        <translation>Dieses Triplett überspringen, z. B. wenn ein Bild defekt ist (S)</translation>
+    </message>
+    <message>
+        <source>The second candidate is more similar to the anchor (2 or Right)</source>
+        <translation>Der zweite Kandidat ist dem Anker ähnlicher (2 oder Pfeil rechts)</translation>
+    </message>
+    <message>
+        <source>Take back the last answer (Ctrl+Z or Backspace)</source>
+        <translation>Die letzte Antwort zurücknehmen (Strg+Z oder Rücktaste)</translation>
+    </message>
+    <message>
+        <source>Which candidate is more similar to the anchor?</source>
+        <translation>Welcher Kandidat ist dem Anker ähnlicher?</translation>
+    </message>
+    <message>
+        <source>No project open.</source>
+        <translation>Kein Projekt geöffnet.</translation>
+    </message>
+    <message>
+        <source>Rating needs at least three usable images.
+Add some with File → Import Folder…</source>
+        <translation>Zum Bewerten braucht es mindestens drei verwendbare Bilder.
+Fügen Sie welche über Datei → Ordner importieren… hinzu.</translation>
+    </message>
+    <message>
+        <source>No preview</source>
+        <translation>Keine Vorschau</translation>
+    </message>
+    <message>
+        <source>Could not store the answer: %1</source>
+        <translation>Die Antwort konnte nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not take back the answer: %1</source>
+        <translation>Die Antwort konnte nicht zurückgenommen werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not restore the answer: %1</source>
+        <translation>Die Antwort konnte nicht wiederhergestellt werden: %1</translation>
+    </message>
+    <message>
+        <source>Answers this session: %1 · Judgments in the project: %2</source>
+        <translation>Antworten in dieser Sitzung: %1 · Urteile im Projekt: %2</translation>
+    </message>
+    <message>
+        <source>judgment “%1”</source>
+        <translation>Urteil „%1“</translation>
+    </message>
+</context>
+</TS>

@@ -27,7 +27,7 @@ public:
     VectorIndex();
 
     static Result<VectorIndex> build(const EmbeddingMatrix &matrix);
-    static Result<VectorIndex> load(const QString &path);
+    static Result<VectorIndex> load(const QString &path, int version);
     Status save(const QString &path) const;
 
     int version() const;

@@ -3,6 +3,7 @@
 #include "result.h"
 
 #include <QString>
+#include <QStringList>
 
 namespace likeness {
 

@@ -36,6 +36,7 @@ struct ImageRecord
     int width = 0;       // upright pixel size (after EXIF orientation)
     int height = 0;
     qint64 bytes = 0;
+    qint64 mtime = 0; // file modification time, ms since the epoch
     QString status; // an ImageStatus value
     QString error;  // why the file is not ok, in words a person can act on
 };
@@ -155,7 +156,7 @@ public:
     QVector<ModelVersionRecord> modelVersions() const;
     std::optional<ModelVersionRecord> modelVersion(int version) const;
     Result<int> addModelVersion(const ModelVersionRecord &record); // returns the new number
-    Status updateModelMetrics(int version, const QJsonObject &metrics);
+    Status updateModelVersion(int version, const QString &status, const QJsonObject &metrics);
 
     // Key/value settings stored with the project.
     QString setting(const QString &key, const QString &fallback = {}) const;
@@ -169,6 +170,7 @@ private:
     Status openConnections(bool creating);
     Status migrate();
     qint64 annotatorId(const QString &name);
+    Status insertJudgment(const Judgment &judgment, qint64 *id);
 
     QString m_folder;
     QString m_connectionName;

@@ -1,0 +1,669 @@
+#include "commands.h"
+
+#include "io/demo.h"
+#include "io/importer.h"
+#include "io/labelscsv.h"
+#include "ml/evaluation.h"
+#include "ml/modelversion.h"
+#include "ml/trainer.h"
+#include "store/project.h"
+#include "version.h"
+
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <cstdio>
+#include <unistd.h>
+
+namespace likeness::cli {
+
+namespace {
+
+QTextStream &out()
+{
+    static QTextStream stream(stdout);
+    return stream;
+}
+
+QTextStream &err()
+{
+    static QTextStream stream(stderr);
+    return stream;
+}
+
+int fail(const QString &message)
+{
+    err() << Cli::tr("Error: %1").arg(message) << Qt::endl;
+    return ExitFailure;
+}
+
+// Parses a command's arguments; on a usage error prints it and returns false.
+bool parse(QCommandLineParser &parser, const QStringList &arguments, int positionals,
+           int *exitCode)
+{
+    parser.addHelpOption();
+    if (!parser.parse(arguments)) {
+        err() << parser.errorText() << "\n\n" << parser.helpText();
+        *exitCode = ExitUsage;
+        return false;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out() << parser.helpText();
+        *exitCode = ExitOk;
+        return false;
+    }
+    if (parser.positionalArguments().size() < positionals) {
+        err() << Cli::tr("Missing arguments.") << "\n\n" << parser.helpText();
+        *exitCode = ExitUsage;
+        return false;
+    }
+    return true;
+}
+
+// Progress on stderr: one updating line on a terminal, a line every 10% otherwise.
+JobControl progressPrinter()
+{
+    const bool terminal = isatty(fileno(stderr));
+    auto lastDecile = std::make_shared<qint64>(-1);
+    auto lastText = std::make_shared<QString>();
+    return JobControl([=](qint64 done, qint64 total, const QString &text) {
+        const qint64 percent = total > 0 ? done * 100 / total : 100;
+        if (terminal) {
+            err() << "\r\033[K" << text << ": " << percent << "%";
+            if (done >= total) {
+                err() << "\n";
+            }
+            err().flush();
+            return;
+        }
+        if (percent / 10 != *lastDecile || text.section(u',', 0, 0) != *lastText) {
+            *lastDecile = percent / 10;
+            *lastText = text.section(u',', 0, 0);
+            err() << text << ": " << percent << "%" << Qt::endl;
+        }
+    });
+}
+
+std::unique_ptr<Project> openProject(const QString &folder, QString *error)
+{
+    auto project = Project::open(folder);
+    if (!project) {
+        *error = project.error();
+        return nullptr;
+    }
+    return std::move(*project);
+}
+
+QString formatMetric(const std::optional<double> &value)
+{
+    return value ? QString::number(*value, 'f', 4) : Cli::tr("n/a");
+}
+
+QJsonValue metricJson(const std::optional<double> &value)
+{
+    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
+}
+
+void printJson(const QJsonValue &value)
+{
+    out() << (value.isArray() ? QJsonDocument(value.toArray()).toJson()
+                              : QJsonDocument(value.toObject()).toJson());
+    out().flush();
+}
+
+void printImportReport(const ImportReport &report)
+{
+    out() << Cli::tr("Files seen: %1, added: %2, updated: %3, unchanged: %4, duplicates: %5, "
+                     "skipped: %6 (%7 s)")
+                 .arg(report.filesSeen).arg(report.added).arg(report.updated)
+                 .arg(report.unchanged).arg(report.duplicates).arg(report.skipped.size())
+                 .arg(report.seconds, 0, 'f', 1)
+          << "\n";
+    for (qsizetype i = 0; i < std::min<qsizetype>(report.skipped.size(), 50); ++i) {
+        const SkippedFile &file = report.skipped[i];
+        out() << "  " << Cli::tr("skipped %1 (%2): %3").arg(file.path, file.status, file.reason)
+              << "\n";
+    }
+    if (report.skipped.size() > 50) {
+        out() << "  " << Cli::tr("... and %1 more skipped files").arg(report.skipped.size() - 50)
+              << "\n";
+    }
+    out().flush();
+}
+
+// Resolves IMAGE given as an image id or a path.
+std::optional<ImageRecord> findImage(const Project &project, const QString &image)
+{
+    bool isNumber = false;
+    const qint64 id = image.toLongLong(&isNumber);
+    if (isNumber) {
+        if (auto record = project.image(id)) {
+            return record;
+        }
+    }
+    return project.imageByPath(image);
+}
+
+QJsonArray neighboursJson(const Project &project, const QVector<Neighbour> &neighbours)
+{
+    QJsonArray list;
+    for (const Neighbour &neighbour : neighbours) {
+        const auto record = project.image(neighbour.id);
+        list.append(QJsonObject{{QStringLiteral("id"), neighbour.id},
+                                {QStringLiteral("path"), record ? record->path : QString()},
+                                {QStringLiteral("similarity"), double(neighbour.similarity)},
+                                {QStringLiteral("labels"),
+                                 QJsonArray::fromStringList(project.labelsOfImage(neighbour.id))}});
+    }
+    return list;
+}
+
+int runInit(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(Cli::tr("Create an empty project folder."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), Cli::tr("Project folder to create."));
+    int code = ExitOk;
+    if (!parse(parser, arguments, 1, &code)) {
+        return code;
+    }
+
+    const auto project = Project::create(parser.positionalArguments()[0]);
+    if (!project) {
+        return fail(project.error());
+    }
+    out() << Cli::tr("Created project %1").arg((*project)->folder()) << Qt::endl;
+    return ExitOk;
+}
+
+int runImport(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        Cli::tr("Import image files and folders (recursively) into a project."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), Cli::tr("Project folder."));
+    parser.addPositionalArgument(QStringLiteral("PATH"), Cli::tr("Image files or folders."),
+                                 QStringLiteral("PATH..."));
+    int code = ExitOk;
+    if (!parse(parser, arguments, 2, &code)) {
+        return code;
+    }
+
+    QString error;
+    const auto project = openProject(parser.positionalArguments()[0], &error);
+    if (!project) {
+        return fail(error);
+    }
+    JobControl control = progressPrinter();
+    const auto report = importImages(*project, parser.positionalArguments().mid(1), control);
+    if (!report) {
+        return fail(report.error());
+    }
+    printImportReport(*report);
+    return ExitOk;
+}
+
+int runLabelsImport(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(Cli::tr("Import image labels from a CSV file."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), Cli::tr("Project folder."));
+    parser.addPositionalArgument(QStringLiteral("CSV"), Cli::tr("CSV file with a header row."));
+    parser.addOptions({
+        {QStringLiteral("image-column"),
+         Cli::tr("Column naming the image: a path, a file name or a file stem."),
+         QStringLiteral("NAME")},
+        {QStringLiteral("labels-column"), Cli::tr("Column holding the labels."),
+         QStringLiteral("NAME")},
+        {QStringLiteral("separator"), Cli::tr("Separator between labels in the field (default ,)."),
+         QStringLiteral("S"), QStringLiteral(",")},
+    });
+    int code = ExitOk;
+    if (!parse(parser, arguments, 2, &code)) {
+        return code;
+    }
+    if (!parser.isSet(QStringLiteral("image-column"))
+        || !parser.isSet(QStringLiteral("labels-column"))) {
+        err() << Cli::tr("Both --image-column and --labels-column are required.") << "\n";
+        return ExitUsage;
+    }
+
+    QString error;
+    const auto project = openProject(parser.positionalArguments()[0], &error);
+    if (!project) {
+        return fail(error);
+    }
+    LabelCsvOptions options;
+    options.imageColumn = parser.value(QStringLiteral("image-column"));
+    options.labelsColumn = parser.value(QStringLiteral("labels-column"));
+    options.separator = parser.value(QStringLiteral("separator"));
+    const auto report = importLabelsCsv(*project, parser.positionalArguments()[1], options);
+    if (!report) {
+        return fail(report.error());
+    }
+
+    out() << Cli::tr("Rows: %1, images labelled: %2, assignments: %3, distinct labels: %4, "
+                     "rows without a matching image: %5")
+                 .arg(report->rows).arg(report->matchedImages).arg(report->assignments)
+                 .arg(report->labels).arg(report->unmatchedCount)
+          << "\n";
+    if (!report->unmatched.isEmpty()) {
+        out() << "  " << Cli::tr("unmatched, e.g.: %1")
+                             .arg(report->unmatched.mid(0, 10).join(QStringLiteral(", ")))
+              << "\n";
+    }
+    out().flush();
+    return ExitOk;
+}
+
+int runLabelsExport(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(Cli::tr("Export image labels to a CSV file."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), Cli::tr("Project folder."));
+    parser.addPositionalArgument(QStringLiteral("CSV"), Cli::tr("CSV file to write."));
+    int code = ExitOk;
+    if (!parse(parser, arguments, 2, &code)) {
+        return code;
+    }
+
+    QString error;
+    const auto project = openProject(parser.positionalArguments()[0], &error);
+    if (!project) {
+        return fail(error);
+    }
+    if (Status status = exportLabelsCsv(*project, parser.positionalArguments()[1]); !status) {
+        return fail(status.error());
+    }
+    out() << Cli::tr("Wrote %1").arg(parser.positionalArguments()[1]) << Qt::endl;
+    return ExitOk;
+}
+
+void addTrainOptions(QCommandLineParser &parser)
+{
+    const TrainSettings defaults;
+    parser.addOptions({
+        {QStringLiteral("epochs"), Cli::tr("Training epochs (default %1).").arg(defaults.epochs),
+         QStringLiteral("N"), QString::number(defaults.epochs)},
+        {QStringLiteral("batch-size"), Cli::tr("Images per step (default %1).")
+                                           .arg(defaults.batchSize),
+         QStringLiteral("N"), QString::number(defaults.batchSize)},
+        {QStringLiteral("device"), Cli::tr("auto, cpu or cuda (default auto)."),
+         QStringLiteral("DEVICE"), QStringLiteral("auto")},
+        {QStringLiteral("threads"), Cli::tr("CPU threads (default: every core)."),
+         QStringLiteral("N"), QStringLiteral("0")},
+    });
+}
+
+std::optional<TrainSettings> trainSettings(const QCommandLineParser &parser)
+{
+    TrainSettings settings;
+    bool ok = true;
+    bool all = true;
+    settings.epochs = parser.value(QStringLiteral("epochs")).toInt(&ok);
+    all = all && ok;
+    settings.batchSize = parser.value(QStringLiteral("batch-size")).toInt(&ok);
+    all = all && ok;
+    settings.threads = parser.value(QStringLiteral("threads")).toInt(&ok);
+    all = all && ok;
+    settings.device = parser.value(QStringLiteral("device"));
+    if (!all) {
+        return std::nullopt;
+    }
+    return settings;
+}
+
+void printTrainReport(const TrainReport &report)
+{
+    QStringList losses;
+    for (double loss : report.lossPerEpoch) {
+        losses.append(QString::number(loss, 'f', 3));
+    }
+    out() << Cli::tr("Model version %1 trained on %2 in %3 s (%4 labelled images, %5 "
+                     "judgments, %6)")
+                 .arg(report.version).arg(report.device).arg(report.seconds, 0, 'f', 1)
+                 .arg(report.trainingImages).arg(report.trainingJudgments)
+                 .arg(report.multiLabel ? Cli::tr("multi-label") : Cli::tr("single-label"))
+          << "\n"
+          << Cli::tr("Loss per epoch: %1").arg(losses.join(QStringLiteral(" "))) << "\n"
+          << Cli::tr("Held-out kNN accuracy %1, MAP@R %2, judgment agreement %3")
+                 .arg(formatMetric(report.metrics.knnAccuracy),
+                      formatMetric(report.metrics.mapAtR),
+                      formatMetric(report.metrics.tripletAgreement))
+          << Qt::endl;
+}
+
+int runTrain(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        Cli::tr("Train a new model version on the project's labels and judgments and make "
+                "it current."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), Cli::tr("Project folder."));
+    addTrainOptions(parser);
+    int code = ExitOk;
+    if (!parse(parser, arguments, 1, &code)) {
+        return code;
+    }
+    const auto settings = trainSettings(parser);
+    if (!settings) {
+        err() << Cli::tr("--epochs, --batch-size and --threads take whole numbers.") << "\n";
+        return ExitUsage;
+    }
+
+    QString error;
+    const auto project = openProject(parser.positionalArguments()[0], &error);
+    if (!project) {
+        return fail(error);
+    }
+    JobControl control = progressPrinter();
+    const auto report = trainModelVersion(*project, *settings, control);
+    if (!report) {
+        return fail(report.error());
+    }
+    printTrainReport(*report);
+    return ExitOk;
+}
+
+std::shared_ptr<const VersionData> loadCurrent(Project &project, QString *error)
+{
+    JobControl control = progressPrinter();
+    const auto data = loadVersionData(project, project.currentModelVersion(), control);
+    if (!data) {
+        *error = data.error();
+        return nullptr;
+    }
+    return *data;
+}
+
+int runKnn(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        Cli::tr("List the nearest neighbours of an image under the current model version."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), Cli::tr("Project folder."));
+    parser.addPositionalArgument(QStringLiteral("IMAGE"), Cli::tr("An image id or path."));
+    parser.addOptions({
+        {{QStringLiteral("k"), QStringLiteral("neighbours")}, Cli::tr("Neighbours (default 10)."),
+         QStringLiteral("K"), QStringLiteral("10")},
+        {QStringLiteral("json"), Cli::tr("Print JSON.")},
+    });
+    int code = ExitOk;
+    if (!parse(parser, arguments, 2, &code)) {
+        return code;
+    }
+    bool ok = false;
+    const int k = parser.value(QStringLiteral("k")).toInt(&ok);
+    if (!ok || k < 1) {
+        err() << Cli::tr("-k takes a whole number of at least 1.") << "\n";
+        return ExitUsage;
+    }
+
+    QString error;
+    const auto project = openProject(parser.positionalArguments()[0], &error);
+    if (!project) {
+        return fail(error);
+    }
+    const auto image = findImage(*project, parser.positionalArguments()[1]);
+    if (!image) {
+        return fail(Cli::tr("No image '%1' in this project; give an image id (see 'info') "
+                            "or the path it was imported from.")
+                        .arg(parser.positionalArguments()[1]));
+    }
+    if (image->status != ImageStatus::Ok) {
+        return fail(Cli::tr("Image %1 is %2 (%3); it has no neighbours.")
+                        .arg(image->path, image->status, image->error));
+    }
+    const auto data = loadCurrent(*project, &error);
+    if (!data) {
+        return fail(error);
+    }
+    const auto neighbours = neighboursOfImage(*data, image->id, k);
+    if (!neighbours) {
+        return fail(neighbours.error());
+    }
+
+    const QJsonArray list = neighboursJson(*project, *neighbours);
+    if (parser.isSet(QStringLiteral("json"))) {
+        printJson(list);
+        return ExitOk;
+    }
+    out() << Cli::tr("Neighbours of %1 [%2] under model version %3:")
+                 .arg(image->path, project->labelsOfImage(image->id).join(QStringLiteral(", ")))
+                 .arg(data->version)
+          << "\n";
+    for (const QJsonValue &value : list) {
+        const QJsonObject neighbour = value.toObject();
+        out() << QStringLiteral("  %1  %2  %3 [%4]")
+                     .arg(neighbour[QStringLiteral("similarity")].toDouble(), 6, 'f', 3)
+                     .arg(neighbour[QStringLiteral("id")].toInteger(), 6)
+                     .arg(neighbour[QStringLiteral("path")].toString(),
+                          neighbour[QStringLiteral("labels")].toVariant().toStringList().join(
+                              QStringLiteral(", ")))
+              << "\n";
+    }
+    out().flush();
+    return ExitOk;
+}
+
+QJsonObject metricsJson(const Metrics &metrics, int version)
+{
+    return {{QStringLiteral("model_version"), version},
+            {QStringLiteral("knn_accuracy"), metricJson(metrics.knnAccuracy)},
+            {QStringLiteral("map_at_r"), metricJson(metrics.mapAtR)},
+            {QStringLiteral("triplet_agreement"), metricJson(metrics.tripletAgreement)},
+            {QStringLiteral("held_out_images"), metrics.heldOutImages},
+            {QStringLiteral("held_out_judgments"), metrics.heldOutJudgments}};
+}
+
+int runEval(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        Cli::tr("Evaluate the current model version on the project's held-out part."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), Cli::tr("Project folder."));
+    parser.addOption({QStringLiteral("json"), Cli::tr("Print JSON.")});
+    int code = ExitOk;
+    if (!parse(parser, arguments, 1, &code)) {
+        return code;
+    }
+
+    QString error;
+    const auto project = openProject(parser.positionalArguments()[0], &error);
+    if (!project) {
+        return fail(error);
+    }
+    const auto data = loadCurrent(*project, &error);
+    if (!data) {
+        return fail(error);
+    }
+    const Metrics metrics = evaluateEmbeddings(*project, data->embeddings);
+    if (parser.isSet(QStringLiteral("json"))) {
+        printJson(metricsJson(metrics, data->version));
+        return ExitOk;
+    }
+    out() << Cli::tr("Model version %1 on %2 held-out images and %3 held-out judgments:")
+                 .arg(data->version).arg(metrics.heldOutImages).arg(metrics.heldOutJudgments)
+          << "\n"
+          << Cli::tr("  kNN accuracy %1, MAP@R %2, judgment agreement %3")
+                 .arg(formatMetric(metrics.knnAccuracy), formatMetric(metrics.mapAtR),
+                      formatMetric(metrics.tripletAgreement))
+          << Qt::endl;
+    return ExitOk;
+}
+
+QJsonObject infoJson(const Project &project)
+{
+    QJsonArray versions;
+    for (const ModelVersionRecord &record : project.modelVersions()) {
+        versions.append(QJsonObject{{QStringLiteral("version"), record.version},
+                                    {QStringLiteral("backbone"), record.backbone},
+                                    {QStringLiteral("status"), record.status},
+                                    {QStringLiteral("metrics"), record.metrics}});
+    }
+    return {{QStringLiteral("project"), project.folder()},
+            {QStringLiteral("images"), project.imageCount()},
+            {QStringLiteral("images_ok"), project.imageCount(ImageStatus::Ok)},
+            {QStringLiteral("labels"), qint64(project.labels().size())},
+            {QStringLiteral("label_assignments"), project.labelAssignmentCount()},
+            {QStringLiteral("judgments"), project.judgmentCount()},
+            {QStringLiteral("current_model"), project.currentModelVersion()},
+            {QStringLiteral("model_versions"), versions}};
+}
+
+int runInfo(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(Cli::tr("Summarise a project."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), Cli::tr("Project folder."));
+    parser.addOption({QStringLiteral("json"), Cli::tr("Print JSON.")});
+    int code = ExitOk;
+    if (!parse(parser, arguments, 1, &code)) {
+        return code;
+    }
+
+    QString error;
+    const auto project = openProject(parser.positionalArguments()[0], &error);
+    if (!project) {
+        return fail(error);
+    }
+    const QJsonObject info = infoJson(*project);
+    if (parser.isSet(QStringLiteral("json"))) {
+        printJson(info);
+        return ExitOk;
+    }
+    out() << Cli::tr("Project %1").arg(project->folder()) << "\n"
+          << Cli::tr("  images: %1 (%2 ok)").arg(info[QStringLiteral("images")].toInteger())
+                 .arg(info[QStringLiteral("images_ok")].toInteger()) << "\n"
+          << Cli::tr("  labels: %1, label assignments: %2")
+                 .arg(info[QStringLiteral("labels")].toInteger())
+                 .arg(info[QStringLiteral("label_assignments")].toInteger()) << "\n"
+          << Cli::tr("  judgments: %1").arg(info[QStringLiteral("judgments")].toInteger()) << "\n"
+          << Cli::tr("  current model version: %1").arg(project->currentModelVersion()) << "\n";
+    for (const ModelVersionRecord &record : project->modelVersions()) {
+        const Metrics metrics = Metrics::fromJson(record.metrics);
+        out() << Cli::tr("  v%1 %2 %3: kNN accuracy %4, MAP@R %5")
+                     .arg(record.version).arg(record.backbone, record.status,
+                                              formatMetric(metrics.knnAccuracy),
+                                              formatMetric(metrics.mapAtR))
+              << "\n";
+    }
+    out().flush();
+    return ExitOk;
+}
+
+int runDemo(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        Cli::tr("Create a demo project from Fashion-MNIST: import images and labels, measure "
+                "the classic embedding, train, measure again and show neighbours."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), Cli::tr("Project folder to create."));
+    parser.addOption({QStringLiteral("limit"), Cli::tr("Images to use (default 4000)."),
+                      QStringLiteral("N"), QStringLiteral("4000")});
+    addTrainOptions(parser);
+    int code = ExitOk;
+    if (!parse(parser, arguments, 1, &code)) {
+        return code;
+    }
+    bool ok = false;
+    const int limit = parser.value(QStringLiteral("limit")).toInt(&ok);
+    const auto settings = trainSettings(parser);
+    if (!ok || !settings) {
+        err() << Cli::tr("--limit, --epochs, --batch-size and --threads take whole numbers.")
+              << "\n";
+        return ExitUsage;
+    }
+    QElapsedTimer timer;
+    timer.start();
+
+    const QString folder = parser.positionalArguments()[0];
+    auto created = Project::create(folder);
+    if (!created) {
+        return fail(created.error());
+    }
+    Project &project = **created;
+    JobControl control = progressPrinter();
+    const auto demo = createDemoData(project, limit, control);
+    if (!demo) {
+        return fail(demo.error());
+    }
+
+    QString error;
+    const auto before = loadCurrent(project, &error);
+    if (!before) {
+        return fail(error);
+    }
+    const Metrics classic = evaluateEmbeddings(project, before->embeddings);
+    const auto report = trainModelVersion(project, *settings, control);
+    if (!report) {
+        return fail(report.error());
+    }
+    const auto after = loadCurrent(project, &error);
+    if (!after) {
+        return fail(error);
+    }
+    const qint64 example = after->embeddings.ids.value(0);
+    const auto neighbours = neighboursOfImage(*after, example, 8);
+    if (!neighbours) {
+        return fail(neighbours.error());
+    }
+
+    out() << "\n" << Cli::tr("Likeness demo on Fashion-MNIST") << "\n"
+          << Cli::tr("  project: %1").arg(project.folder()) << "\n"
+          << Cli::tr("  images: %1, labels: %2, label assignments: %3")
+                 .arg(project.imageCount(ImageStatus::Ok)).arg(project.labels().size())
+                 .arg(project.labelAssignmentCount()) << "\n"
+          << Cli::tr("  held-out kNN accuracy: %1 before training (classic descriptor), %2 "
+                     "after (model version %3)")
+                 .arg(formatMetric(classic.knnAccuracy), formatMetric(report->metrics.knnAccuracy))
+                 .arg(report->version) << "\n"
+          << Cli::tr("  held-out MAP@R: %1 before, %2 after")
+                 .arg(formatMetric(classic.mapAtR), formatMetric(report->metrics.mapAtR)) << "\n"
+          << Cli::tr("  training: %1 s on %2; whole demo: %3 s")
+                 .arg(report->seconds, 0, 'f', 1).arg(report->device)
+                 .arg(timer.elapsed() / 1000.0, 0, 'f', 1) << "\n";
+    const auto record = project.image(example);
+    out() << Cli::tr("  neighbours of image %1 [%2]:")
+                 .arg(record ? QFileInfo(record->path).fileName() : QString::number(example),
+                      project.labelsOfImage(example).join(QStringLiteral(", "))) << "\n";
+    for (const Neighbour &neighbour : *neighbours) {
+        const auto other = project.image(neighbour.id);
+        out() << QStringLiteral("    %1  %2 [%3]")
+                     .arg(neighbour.similarity, 6, 'f', 3)
+                     .arg(other ? QFileInfo(other->path).fileName() : QString(),
+                          project.labelsOfImage(neighbour.id).join(QStringLiteral(", ")))
+              << "\n";
+    }
+    out() << Cli::tr("Open it in the app with: likeness %1").arg(project.folder()) << Qt::endl;
+    return ExitOk;
+}
+
+} // namespace
+
+const QVector<Command> &commands()
+{
+    static const QVector<Command> list = {
+        {QStringLiteral("init"), QStringLiteral("init PROJECT"), runInit},
+        {QStringLiteral("import"), QStringLiteral("import PROJECT PATH..."), runImport},
+        {QStringLiteral("labels import"),
+         QStringLiteral("labels import PROJECT CSV --image-column NAME --labels-column NAME "
+                        "[--separator S]"),
+         runLabelsImport},
+        {QStringLiteral("labels export"), QStringLiteral("labels export PROJECT CSV"),
+         runLabelsExport},
+        {QStringLiteral("train"),
+         QStringLiteral("train PROJECT [--epochs N] [--device auto|cpu|cuda]"), runTrain},
+        {QStringLiteral("knn"), QStringLiteral("knn PROJECT IMAGE [-k K] [--json]"), runKnn},
+        {QStringLiteral("eval"), QStringLiteral("eval PROJECT [--json]"), runEval},
+        {QStringLiteral("info"), QStringLiteral("info PROJECT [--json]"), runInfo},
+        {QStringLiteral("demo"), QStringLiteral("demo PROJECT [--limit N] [--epochs N]"), runDemo},
+    };
+    return list;
+}
+
+} // namespace likeness::cli

@@ -1,0 +1,207 @@
+#include "labelscsv.h"
+
+#include "logging.h"
+#include "store/project.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+#include <QStringConverter>
+#include <QTextStream>
+
+namespace likeness {
+
+QVector<QStringList> parseCsv(const QString &text)
+{
+    QVector<QStringList> rows;
+    QStringList row;
+    QString field;
+    bool quoted = false;
+    bool fieldStarted = false;
+
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
+        if (quoted) {
+            if (c == u'"' && i + 1 < text.size() && text[i + 1] == u'"') {
+                field += u'"';
+                ++i;
+            } else if (c == u'"') {
+                quoted = false;
+            } else {
+                field += c;
+            }
+            continue;
+        }
+
+        if (c == u'"' && !fieldStarted) {
+            quoted = true;
+            fieldStarted = true;
+        } else if (c == u',') {
+            row.append(field);
+            field.clear();
+            fieldStarted = false;
+        } else if (c == u'\n' || c == u'\r') {
+            if (c == u'\r' && i + 1 < text.size() && text[i + 1] == u'\n') {
+                ++i;
+            }
+            row.append(field);
+            rows.append(row);
+            row.clear();
+            field.clear();
+            fieldStarted = false;
+        } else {
+            field += c;
+            fieldStarted = true;
+        }
+    }
+    if (fieldStarted || !row.isEmpty()) {
+        row.append(field);
+        rows.append(row);
+    }
+    return rows;
+}
+
+QString csvField(const QString &value)
+{
+    const bool needsQuotes = value.contains(u',') || value.contains(u'"')
+                             || value.contains(u'\n') || value.contains(u'\r')
+                             || value.startsWith(u' ') || value.endsWith(u' ');
+    if (!needsQuotes) {
+        return value;
+    }
+    QString escaped = value;
+    escaped.replace(u'"', QStringLiteral("\"\""));
+    return u'"' + escaped + u'"';
+}
+
+Result<LabelCsvReport> importLabelsCsv(Project &project, const QString &csvPath,
+                                       const LabelCsvOptions &options)
+{
+    QFile file(csvPath);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return Result<LabelCsvReport>::failure(
+            QStringLiteral("Cannot read %1: %2").arg(csvPath, file.errorString()));
+    }
+    QString text = QString::fromUtf8(file.readAll());
+    if (text.startsWith(QChar(0xFEFF))) {
+        text.remove(0, 1);
+    }
+    const QVector<QStringList> rows = parseCsv(text);
+    if (rows.isEmpty()) {
+        return Result<LabelCsvReport>::failure(QStringLiteral("%1 is empty.").arg(csvPath));
+    }
+
+    const QStringList header = rows.first();
+    const qsizetype imageColumn = header.indexOf(options.imageColumn);
+    const qsizetype labelsColumn = header.indexOf(options.labelsColumn);
+    if (imageColumn < 0 || labelsColumn < 0) {
+        return Result<LabelCsvReport>::failure(
+            QStringLiteral("%1 has no column named '%2'. Its columns are: %3")
+                .arg(csvPath, imageColumn < 0 ? options.imageColumn : options.labelsColumn,
+                     header.join(QStringLiteral(", "))));
+    }
+    if (options.separator.isEmpty()) {
+        return Result<LabelCsvReport>::failure(
+            QStringLiteral("The label separator cannot be empty."));
+    }
+
+    // An image is found by its path (absolute or relative to the CSV), then by file name or
+    // stem, so a column of bare identifiers such as OpenMoji's hexcodes works too.
+    const QHash<QString, qint64> byStem = project.imageIdsByStem();
+    const QString csvFolder = QFileInfo(csvPath).absolutePath();
+    auto findImage = [&](const QString &value) -> qint64 {
+        for (const QString &path : {value, csvFolder + u'/' + value}) {
+            if (const auto record = project.imageByPath(path)) {
+                return record->id;
+            }
+        }
+        const QFileInfo info(value);
+        return byStem.value(info.completeBaseName(), byStem.value(value, 0));
+    };
+
+    LabelCsvReport report;
+    QHash<qint64, QStringList> labelsByImage;
+    QSet<QString> distinct;
+    for (qsizetype r = 1; r < rows.size(); ++r) {
+        const QStringList &row = rows[r];
+        if (row.size() == 1 && row.first().isEmpty()) {
+            continue;
+        }
+        ++report.rows;
+        const QString key = row.value(imageColumn).trimmed();
+        const qint64 imageId = key.isEmpty() ? 0 : findImage(key);
+        if (imageId == 0) {
+            ++report.unmatchedCount;
+            if (report.unmatched.size() < 100) {
+                report.unmatched.append(key);
+            }
+            continue;
+        }
+
+        QStringList names;
+        for (const QString &part : row.value(labelsColumn).split(options.separator)) {
+            const QString name = Project::normalizedLabelName(part);
+            if (!name.isEmpty() && !names.contains(name)) {
+                names.append(name);
+                distinct.insert(name);
+            }
+        }
+        QStringList &stored = labelsByImage[imageId];
+        for (const QString &name : std::as_const(names)) {
+            if (!stored.contains(name)) {
+                stored.append(name);
+            }
+        }
+    }
+
+    if (Status status = project.setImageLabels(labelsByImage, LabelSource::Imported, {});
+        !status) {
+        return Result<LabelCsvReport>::failure(status.error());
+    }
+    report.matchedImages = labelsByImage.size();
+    for (const QStringList &names : std::as_const(labelsByImage)) {
+        report.assignments += names.size();
+    }
+    report.labels = distinct.size();
+    qCInfo(lcImport) << "labels imported from" << csvPath << ":" << report.assignments
+                     << "assignments," << report.unmatchedCount << "rows unmatched";
+    return report;
+}
+
+Status exportLabelsCsv(const Project &project, const QString &csvPath)
+{
+    QSaveFile file(csvPath);
+    if (!file.open(QIODevice::WriteOnly)) {
+        return Status::failure(QStringLiteral("Cannot write %1: %2")
+                                   .arg(csvPath, file.errorString()));
+    }
+
+    QHash<qint64, QString> nameOf;
+    for (const LabelRecord &label : project.labels()) {
+        nameOf.insert(label.id, label.name);
+    }
+    QTextStream out(&file);
+    out.setEncoding(QStringConverter::Utf8);
+    out << "image,labels\n";
+
+    const QVector<QPair<qint64, qint64>> pairs = project.labelAssignments();
+    for (qsizetype i = 0; i < pairs.size();) {
+        const qint64 imageId = pairs[i].first;
+        QStringList names;
+        for (; i < pairs.size() && pairs[i].first == imageId; ++i) {
+            names.append(nameOf.value(pairs[i].second));
+        }
+        const auto record = project.image(imageId);
+        out << csvField(record ? record->path : QString::number(imageId)) << ','
+            << csvField(names.join(u',')) << '\n';
+    }
+
+    out.flush();
+    if (!file.commit()) {
+        return Status::failure(QStringLiteral("Cannot write %1: %2")
+                                   .arg(csvPath, file.errorString()));
+    }
+    return {};
+}
+
+} // namespace likeness

@@ -1,0 +1,863 @@
+#include "project.h"
+
+#include "logging.h"
+
+#include <QAtomicInteger>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+#include <QVariant>
+
+namespace likeness {
+
+namespace {
+
+const QString DatabaseFile = QStringLiteral("project.sqlite");
+const QString CacheFile = QStringLiteral("thumbs.sqlite");
+
+QString sqlError(const QSqlQuery &query)
+{
+    return query.lastError().text();
+}
+
+Status exec(QSqlDatabase db, const QString &sql)
+{
+    QSqlQuery query(db);
+    if (!query.exec(sql)) {
+        return Status::failure(QStringLiteral("SQL failed (%1): %2").arg(sql.left(60),
+                                                                       sqlError(query)));
+    }
+    return {};
+}
+
+// Schema version 1. Each statement is idempotent only through user_version: migrate() runs
+// it once on an empty database.
+const char *const SchemaV1[] = {
+    "CREATE TABLE images ("
+    " id INTEGER PRIMARY KEY,"
+    " path TEXT NOT NULL UNIQUE,"
+    " content_hash TEXT NOT NULL DEFAULT '',"
+    " width INTEGER NOT NULL DEFAULT 0,"
+    " height INTEGER NOT NULL DEFAULT 0,"
+    " bytes INTEGER NOT NULL DEFAULT 0,"
+    " mtime INTEGER NOT NULL DEFAULT 0,"
+    " status TEXT NOT NULL,"
+    " error TEXT NOT NULL DEFAULT '',"
+    " added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
+    "CREATE INDEX images_hash ON images(content_hash)",
+    "CREATE INDEX images_status ON images(status, id)",
+    "CREATE TABLE annotators (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+    "CREATE TABLE labels (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
+    "CREATE TABLE image_labels ("
+    " image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,"
+    " label_id INTEGER NOT NULL REFERENCES labels(id) ON DELETE CASCADE,"
+    " source TEXT NOT NULL,"
+    " annotator_id INTEGER REFERENCES annotators(id),"
+    " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
+    " PRIMARY KEY (image_id, label_id)) WITHOUT ROWID",
+    "CREATE INDEX image_labels_by_label ON image_labels(label_id, image_id)",
+    "CREATE TABLE triplets ("
+    " id INTEGER PRIMARY KEY,"
+    " anchor_id INTEGER NOT NULL REFERENCES images(id),"
+    " first_id INTEGER NOT NULL REFERENCES images(id),"
+    " second_id INTEGER NOT NULL REFERENCES images(id),"
+    " choice TEXT NOT NULL CHECK (choice IN ('first','second','tie','skip')),"
+    " annotator_id INTEGER REFERENCES annotators(id),"
+    " sampler TEXT NOT NULL DEFAULT '',"
+    " model_version INTEGER NOT NULL DEFAULT 0,"
+    " response_ms INTEGER NOT NULL DEFAULT 0,"
+    " created_at TEXT NOT NULL)",
+    "CREATE INDEX triplets_anchor ON triplets(anchor_id)",
+    "CREATE TABLE models ("
+    " version INTEGER PRIMARY KEY,"
+    " parent INTEGER NOT NULL DEFAULT 0,"
+    " backbone TEXT NOT NULL,"
+    " status TEXT NOT NULL,"
+    " settings TEXT NOT NULL DEFAULT '{}',"
+    " metrics TEXT NOT NULL DEFAULT '{}',"
+    " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
+    "INSERT INTO models(version, backbone, status) VALUES (0, 'classic', 'ready')",
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "INSERT INTO settings(key, value) VALUES ('current_model', '0')",
+};
+
+const char *const CacheSchema[] = {
+    "CREATE TABLE IF NOT EXISTS thumbnails (image_id INTEGER PRIMARY KEY, png BLOB NOT NULL,"
+    " model_input BLOB NOT NULL)",
+};
+
+// QtSql binds a null QString as SQL NULL; text columns of the schema are NOT NULL.
+QString text(const QString &value)
+{
+    return value.isNull() ? QStringLiteral("") : value;
+}
+
+QString newConnectionName()
+{
+    static QAtomicInteger<quint64> counter = 0;
+    return QStringLiteral("likeness-%1").arg(counter.fetchAndAddRelaxed(1));
+}
+
+ImageRecord imageFromQuery(const QSqlQuery &query)
+{
+    ImageRecord record;
+    record.id = query.value(0).toLongLong();
+    record.path = query.value(1).toString();
+    record.contentHash = query.value(2).toString();
+    record.width = query.value(3).toInt();
+    record.height = query.value(4).toInt();
+    record.bytes = query.value(5).toLongLong();
+    record.status = query.value(6).toString();
+    record.error = query.value(7).toString();
+    record.mtime = query.value(8).toLongLong();
+    return record;
+}
+
+const QString ImageColumns = QStringLiteral(
+    "id, path, content_hash, width, height, bytes, status, error, mtime");
+
+} // namespace
+
+QString choiceName(Choice choice)
+{
+    switch (choice) {
+    case Choice::First:
+        return QStringLiteral("first");
+    case Choice::Second:
+        return QStringLiteral("second");
+    case Choice::Tie:
+        return QStringLiteral("tie");
+    case Choice::Skip:
+        return QStringLiteral("skip");
+    }
+    return QStringLiteral("skip");
+}
+
+std::optional<Choice> choiceFromName(const QString &name)
+{
+    for (Choice choice : {Choice::First, Choice::Second, Choice::Tie, Choice::Skip}) {
+        if (choiceName(choice) == name) {
+            return choice;
+        }
+    }
+    return std::nullopt;
+}
+
+Project::~Project()
+{
+    m_db.close();
+    m_cache.close();
+    m_db = QSqlDatabase();
+    m_cache = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connectionName);
+    QSqlDatabase::removeDatabase(m_connectionName + QStringLiteral("-cache"));
+}
+
+bool Project::isProject(const QString &folder)
+{
+    return QFileInfo::exists(QDir(folder).filePath(DatabaseFile));
+}
+
+Result<std::unique_ptr<Project>> Project::create(const QString &folder)
+{
+    if (isProject(folder)) {
+        return Result<std::unique_ptr<Project>>::failure(
+            QStringLiteral("%1 already holds a Likeness project; open it instead.").arg(folder));
+    }
+    if (!QDir().mkpath(folder)) {
+        return Result<std::unique_ptr<Project>>::failure(
+            QStringLiteral("Cannot create the folder %1: check that its parent exists and "
+                           "is writable.").arg(folder));
+    }
+
+    std::unique_ptr<Project> project(new Project);
+    project->m_folder = QFileInfo(folder).absoluteFilePath();
+    if (Status status = project->openConnections(true); !status) {
+        return Result<std::unique_ptr<Project>>::failure(status.error());
+    }
+    qCInfo(lcStore) << "created project" << project->m_folder;
+    return project;
+}
+
+Result<std::unique_ptr<Project>> Project::open(const QString &folder)
+{
+    if (!isProject(folder)) {
+        return Result<std::unique_ptr<Project>>::failure(
+            QStringLiteral("%1 is not a Likeness project (no %2 in it). Create one with "
+                           "'likeness-cli init %1'.").arg(folder, DatabaseFile));
+    }
+
+    std::unique_ptr<Project> project(new Project);
+    project->m_folder = QFileInfo(folder).absoluteFilePath();
+    if (Status status = project->openConnections(false); !status) {
+        return Result<std::unique_ptr<Project>>::failure(status.error());
+    }
+    return project;
+}
+
+Status Project::openConnections(bool creating)
+{
+    m_connectionName = newConnectionName();
+    m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+    m_db.setDatabaseName(filePath(DatabaseFile));
+    m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+    if (!m_db.open()) {
+        return Status::failure(QStringLiteral("Cannot open %1: %2")
+                                   .arg(filePath(DatabaseFile), m_db.lastError().text()));
+    }
+
+    for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
+                               "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY",
+                               "PRAGMA cache_size=-65536"}) {
+        if (Status status = exec(m_db, QString::fromLatin1(pragma)); !status) {
+            return status;
+        }
+    }
+    if (Status status = migrate(); !status) {
+        return status;
+    }
+
+    m_cache = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"),
+                                        m_connectionName + QStringLiteral("-cache"));
+    m_cache.setDatabaseName(filePath(CacheFile));
+    m_cache.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+    if (!m_cache.open()) {
+        return Status::failure(QStringLiteral("Cannot open the thumbnail cache %1: %2")
+                                   .arg(filePath(CacheFile), m_cache.lastError().text()));
+    }
+    for (const char *statement : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=OFF"}) {
+        exec(m_cache, QString::fromLatin1(statement));
+    }
+    for (const char *statement : CacheSchema) {
+        if (Status status = exec(m_cache, QString::fromLatin1(statement)); !status) {
+            return status;
+        }
+    }
+    Q_UNUSED(creating);
+    return {};
+}
+
+Status Project::migrate()
+{
+    QSqlQuery query(m_db);
+    if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next()) {
+        return Status::failure(QStringLiteral("%1 is not a readable SQLite database: %2")
+                                   .arg(filePath(DatabaseFile), sqlError(query)));
+    }
+    const int found = query.value(0).toInt();
+    if (found > SchemaVersion) {
+        return Status::failure(
+            QStringLiteral("This project was written by a newer Likeness (schema %1; this "
+                           "build knows up to %2). Open it with that version; nothing was "
+                           "changed.").arg(found).arg(SchemaVersion));
+    }
+    if (found == SchemaVersion) {
+        return {};
+    }
+
+    return transaction([&]() -> Status {
+        for (const char *statement : SchemaV1) {
+            if (Status status = exec(m_db, QString::fromLatin1(statement)); !status) {
+                return status;
+            }
+        }
+        return exec(m_db, QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion));
+    });
+}
+
+QString Project::filePath(const QString &relative) const
+{
+    return QDir(m_folder).filePath(relative);
+}
+
+Status Project::transaction(const std::function<Status()> &fn)
+{
+    if (Status status = exec(m_db, QStringLiteral("BEGIN IMMEDIATE")); !status) {
+        return Status::failure(
+            QStringLiteral("The project is busy (another program is writing to it): %1")
+                .arg(status.error()));
+    }
+
+    Status status = fn();
+    if (!status) {
+        exec(m_db, QStringLiteral("ROLLBACK"));
+        return status;
+    }
+    if (Status commit = exec(m_db, QStringLiteral("COMMIT")); !commit) {
+        exec(m_db, QStringLiteral("ROLLBACK"));
+        return commit;
+    }
+    return {};
+}
+
+qint64 Project::imageCount(const QString &status) const
+{
+    QSqlQuery query(m_db);
+    if (status.isEmpty()) {
+        query.exec(QStringLiteral("SELECT count(*) FROM images"));
+    } else {
+        query.prepare(QStringLiteral("SELECT count(*) FROM images WHERE status = ?"));
+        query.addBindValue(status);
+        query.exec();
+    }
+    return query.next() ? query.value(0).toLongLong() : 0;
+}
+
+QVector<qint64> Project::imageIds(const QString &status) const
+{
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    if (status.isEmpty()) {
+        query.exec(QStringLiteral("SELECT id FROM images ORDER BY id"));
+    } else {
+        query.prepare(QStringLiteral("SELECT id FROM images WHERE status = ? ORDER BY id"));
+        query.addBindValue(status);
+        query.exec();
+    }
+
+    QVector<qint64> ids;
+    while (query.next()) {
+        ids.append(query.value(0).toLongLong());
+    }
+    return ids;
+}
+
+std::optional<ImageRecord> Project::image(qint64 id) const
+{
+    QSqlQuery query(m_db);
+    query.prepare(QStringLiteral("SELECT %1 FROM images WHERE id = ?").arg(ImageColumns));
+    query.addBindValue(id);
+    if (query.exec() && query.next()) {
+        return imageFromQuery(query);
+    }
+    return std::nullopt;
+}
+
+std::optional<ImageRecord> Project::imageByPath(const QString &path) const
+{
+    QSqlQuery query(m_db);
+    query.prepare(QStringLiteral("SELECT %1 FROM images WHERE path = ?").arg(ImageColumns));
+    query.addBindValue(QFileInfo(path).absoluteFilePath());
+    if (query.exec() && query.next()) {
+        return imageFromQuery(query);
+    }
+    return std::nullopt;
+}
+
+QVector<ImageRecord> Project::images(qint64 offset, qint64 limit) const
+{
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT %1 FROM images ORDER BY id LIMIT ? OFFSET ?")
+                      .arg(ImageColumns));
+    query.addBindValue(limit);
+    query.addBindValue(offset);
+    query.exec();
+
+    QVector<ImageRecord> records;
+    while (query.next()) {
+        records.append(imageFromQuery(query));
+    }
+    return records;
+}
+
+QHash<QString, qint64> Project::imageIdsByStem() const
+{
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    query.exec(QStringLiteral("SELECT id, path FROM images WHERE status = 'ok' ORDER BY id"));
+
+    QHash<QString, qint64> byStem;
+    while (query.next()) {
+        byStem.insert(QFileInfo(query.value(1).toString()).completeBaseName(),
+                      query.value(0).toLongLong());
+    }
+    return byStem;
+}
+
+Status Project::upsertImages(QVector<ImageRecord> &records)
+{
+    return transaction([&]() -> Status {
+        QSqlQuery upsert(m_db);
+        upsert.prepare(QStringLiteral(
+            "INSERT INTO images(path, content_hash, width, height, bytes, mtime, status, error)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(path) DO UPDATE SET content_hash = excluded.content_hash,"
+            " width = excluded.width, height = excluded.height, bytes = excluded.bytes,"
+            " mtime = excluded.mtime, status = excluded.status, error = excluded.error"
+            " RETURNING id"));
+        for (ImageRecord &record : records) {
+            upsert.addBindValue(record.path);
+            upsert.addBindValue(text(record.contentHash));
+            upsert.addBindValue(record.width);
+            upsert.addBindValue(record.height);
+            upsert.addBindValue(record.bytes);
+            upsert.addBindValue(record.mtime);
+            upsert.addBindValue(text(record.status));
+            upsert.addBindValue(text(record.error));
+            if (!upsert.exec() || !upsert.next()) {
+                return Status::failure(QStringLiteral("Cannot record %1: %2")
+                                           .arg(record.path, sqlError(upsert)));
+            }
+            record.id = upsert.value(0).toLongLong();
+            upsert.finish();
+        }
+        return Status();
+    });
+}
+
+Status Project::storeThumbnails(const QVector<qint64> &ids, const QVector<QByteArray> &thumbnails,
+                                const QVector<QByteArray> &modelInputs)
+{
+    Q_ASSERT(ids.size() == thumbnails.size() && ids.size() == modelInputs.size());
+
+    if (Status status = exec(m_cache, QStringLiteral("BEGIN")); !status) {
+        return status;
+    }
+    QSqlQuery insert(m_cache);
+    insert.prepare(QStringLiteral(
+        "INSERT OR REPLACE INTO thumbnails(image_id, png, model_input) VALUES (?, ?, ?)"));
+    for (qsizetype i = 0; i < ids.size(); ++i) {
+        insert.addBindValue(ids[i]);
+        insert.addBindValue(thumbnails[i]);
+        insert.addBindValue(modelInputs[i]);
+        if (!insert.exec()) {
+            exec(m_cache, QStringLiteral("ROLLBACK"));
+            return Status::failure(QStringLiteral("Cannot write the thumbnail cache: %1")
+                                       .arg(sqlError(insert)));
+        }
+    }
+    return exec(m_cache, QStringLiteral("COMMIT"));
+}
+
+QByteArray Project::thumbnail(qint64 imageId) const
+{
+    QSqlQuery query(m_cache);
+    query.prepare(QStringLiteral("SELECT png FROM thumbnails WHERE image_id = ?"));
+    query.addBindValue(imageId);
+    return query.exec() && query.next() ? query.value(0).toByteArray() : QByteArray();
+}
+
+QByteArray Project::modelInput(qint64 imageId) const
+{
+    QSqlQuery query(m_cache);
+    query.prepare(QStringLiteral("SELECT model_input FROM thumbnails WHERE image_id = ?"));
+    query.addBindValue(imageId);
+    return query.exec() && query.next() ? query.value(0).toByteArray() : QByteArray();
+}
+
+QString Project::normalizedLabelName(const QString &name)
+{
+    return name.trimmed().normalized(QString::NormalizationForm_C);
+}
+
+Result<qint64> Project::labelId(const QString &name, bool create)
+{
+    const QString normalized = normalizedLabelName(name);
+    if (normalized.isEmpty()) {
+        return Result<qint64>::failure(QStringLiteral("A label name cannot be empty."));
+    }
+
+    QSqlQuery query(m_db);
+    query.prepare(QStringLiteral("SELECT id FROM labels WHERE name = ?"));
+    query.addBindValue(normalized);
+    if (query.exec() && query.next()) {
+        return query.value(0).toLongLong();
+    }
+    if (!create) {
+        return Result<qint64>::failure(QStringLiteral("No label named '%1'.").arg(normalized));
+    }
+
+    QSqlQuery insert(m_db);
+    insert.prepare(QStringLiteral("INSERT INTO labels(name) VALUES (?)"));
+    insert.addBindValue(normalized);
+    if (!insert.exec()) {
+        return Result<qint64>::failure(
+            QStringLiteral("Cannot create label '%1': %2").arg(normalized, sqlError(insert)));
+    }
+    return insert.lastInsertId().toLongLong();
+}
+
+QVector<LabelRecord> Project::labels() const
+{
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    query.exec(QStringLiteral(
+        "SELECT l.id, l.name, (SELECT count(*) FROM image_labels il WHERE il.label_id = l.id)"
+        " FROM labels l ORDER BY l.name"));
+
+    QVector<LabelRecord> records;
+    while (query.next()) {
+        records.append({query.value(0).toLongLong(), query.value(1).toString(),
+                        query.value(2).toLongLong()});
+    }
+    return records;
+}
+
+QStringList Project::labelsOfImage(qint64 imageId) const
+{
+    QSqlQuery query(m_db);
+    query.prepare(QStringLiteral(
+        "SELECT l.name FROM image_labels il JOIN labels l ON l.id = il.label_id"
+        " WHERE il.image_id = ? ORDER BY l.name"));
+    query.addBindValue(imageId);
+    query.exec();
+
+    QStringList names;
+    while (query.next()) {
+        names.append(query.value(0).toString());
+    }
+    return names;
+}
+
+qint64 Project::annotatorId(const QString &name)
+{
+    if (name.isEmpty()) {
+        return 0;
+    }
+    QSqlQuery query(m_db);
+    query.prepare(QStringLiteral("INSERT INTO annotators(name) VALUES (?)"
+                                 " ON CONFLICT(name) DO UPDATE SET name = excluded.name"
+                                 " RETURNING id"));
+    query.addBindValue(name);
+    return query.exec() && query.next() ? query.value(0).toLongLong() : 0;
+}
+
+Status Project::addLabel(const QVector<qint64> &imageIds, const QString &name,
+                         const QString &source, const QString &annotator)
+{
+    return transaction([&]() -> Status {
+        const Result<qint64> label = labelId(name, true);
+        if (!label) {
+            return Status::failure(label.error());
+        }
+        const qint64 annotatorRow = annotatorId(annotator);
+
+        QSqlQuery insert(m_db);
+        insert.prepare(QStringLiteral(
+            "INSERT OR IGNORE INTO image_labels(image_id, label_id, source, annotator_id)"
+            " VALUES (?, ?, ?, ?)"));
+        for (qint64 imageId : imageIds) {
+            insert.addBindValue(imageId);
+            insert.addBindValue(*label);
+            insert.addBindValue(text(source));
+            insert.addBindValue(annotatorRow ? QVariant(annotatorRow) : QVariant());
+            if (!insert.exec()) {
+                return Status::failure(QStringLiteral("Cannot label image %1: %2")
+                                           .arg(imageId).arg(sqlError(insert)));
+            }
+        }
+        return Status();
+    });
+}
+
+Status Project::removeLabel(const QVector<qint64> &imageIds, const QString &name)
+{
+    return transaction([&]() -> Status {
+        const Result<qint64> label = labelId(name, false);
+        if (!label) {
+            return Status();
+        }
+
+        QSqlQuery remove(m_db);
+        remove.prepare(
+            QStringLiteral("DELETE FROM image_labels WHERE image_id = ? AND label_id = ?"));
+        for (qint64 imageId : imageIds) {
+            remove.addBindValue(imageId);
+            remove.addBindValue(*label);
+            if (!remove.exec()) {
+                return Status::failure(QStringLiteral("Cannot remove a label: %1")
+                                           .arg(sqlError(remove)));
+            }
+        }
+        return Status();
+    });
+}
+
+Status Project::setImageLabels(const QHash<qint64, QStringList> &labelsByImage,
+                               const QString &source, const QString &annotator)
+{
+    return transaction([&]() -> Status {
+        const qint64 annotatorRow = annotatorId(annotator);
+        QHash<QString, qint64> idOfName;
+
+        QSqlQuery clear(m_db);
+        clear.prepare(QStringLiteral("DELETE FROM image_labels WHERE image_id = ?"));
+        QSqlQuery insert(m_db);
+        insert.prepare(QStringLiteral(
+            "INSERT OR IGNORE INTO image_labels(image_id, label_id, source, annotator_id)"
+            " VALUES (?, ?, ?, ?)"));
+
+        for (auto it = labelsByImage.cbegin(); it != labelsByImage.cend(); ++it) {
+            clear.addBindValue(it.key());
+            if (!clear.exec()) {
+                return Status::failure(sqlError(clear));
+            }
+            for (const QString &name : it.value()) {
+                auto known = idOfName.constFind(name);
+                if (known == idOfName.cend()) {
+                    const Result<qint64> label = labelId(name, true);
+                    if (!label) {
+                        return Status::failure(label.error());
+                    }
+                    known = idOfName.insert(name, *label);
+                }
+                insert.addBindValue(it.key());
+                insert.addBindValue(known.value());
+                insert.addBindValue(text(source));
+                insert.addBindValue(annotatorRow ? QVariant(annotatorRow) : QVariant());
+                if (!insert.exec()) {
+                    return Status::failure(sqlError(insert));
+                }
+            }
+        }
+        return Status();
+    });
+}
+
+QVector<QPair<qint64, qint64>> Project::labelAssignments() const
+{
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    query.exec(QStringLiteral("SELECT image_id, label_id FROM image_labels"
+                              " ORDER BY image_id, label_id"));
+
+    QVector<QPair<qint64, qint64>> pairs;
+    while (query.next()) {
+        pairs.append({query.value(0).toLongLong(), query.value(1).toLongLong()});
+    }
+    return pairs;
+}
+
+qint64 Project::labelAssignmentCount() const
+{
+    QSqlQuery query(m_db);
+    query.exec(QStringLiteral("SELECT count(*) FROM image_labels"));
+    return query.next() ? query.value(0).toLongLong() : 0;
+}
+
+Result<qint64> Project::addJudgment(Judgment judgment)
+{
+    if (judgment.anchorId == judgment.firstId || judgment.anchorId == judgment.secondId
+        || judgment.firstId == judgment.secondId) {
+        return Result<qint64>::failure(
+            QStringLiteral("A triplet needs three different images."));
+    }
+    if (!judgment.createdAt.isValid()) {
+        judgment.createdAt = QDateTime::currentDateTimeUtc();
+    }
+
+    judgment.id = 0;
+    qint64 id = 0;
+    if (Status status = insertJudgment(judgment, &id); !status) {
+        return Result<qint64>::failure(status.error());
+    }
+    return id;
+}
+
+Status Project::restoreJudgment(const Judgment &judgment)
+{
+    return insertJudgment(judgment, nullptr);
+}
+
+Status Project::insertJudgment(const Judgment &judgment, qint64 *id)
+{
+    return transaction([&]() -> Status {
+        QSqlQuery insert(m_db);
+        insert.prepare(QStringLiteral(
+            "INSERT INTO triplets(id, anchor_id, first_id, second_id, choice, annotator_id,"
+            " sampler, model_version, response_ms, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        insert.addBindValue(judgment.id > 0 ? QVariant(judgment.id) : QVariant());
+        insert.addBindValue(judgment.anchorId);
+        insert.addBindValue(judgment.firstId);
+        insert.addBindValue(judgment.secondId);
+        insert.addBindValue(choiceName(judgment.choice));
+        const qint64 annotatorRow = annotatorId(judgment.annotator);
+        insert.addBindValue(annotatorRow ? QVariant(annotatorRow) : QVariant());
+        insert.addBindValue(text(judgment.sampler));
+        insert.addBindValue(judgment.modelVersion);
+        insert.addBindValue(judgment.responseMs);
+        insert.addBindValue(judgment.createdAt.toUTC().toString(Qt::ISODateWithMs));
+        if (!insert.exec()) {
+            return Status::failure(
+                QStringLiteral("Cannot store the judgment: %1").arg(sqlError(insert)));
+        }
+        if (id) {
+            *id = insert.lastInsertId().toLongLong();
+        }
+        return Status();
+    });
+}
+
+Status Project::removeJudgment(qint64 judgmentId)
+{
+    return transaction([&]() -> Status {
+        QSqlQuery remove(m_db);
+        remove.prepare(QStringLiteral("DELETE FROM triplets WHERE id = ?"));
+        remove.addBindValue(judgmentId);
+        if (!remove.exec()) {
+            return Status::failure(sqlError(remove));
+        }
+        return Status();
+    });
+}
+
+QVector<Judgment> Project::judgments() const
+{
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    query.exec(QStringLiteral(
+        "SELECT t.id, anchor_id, first_id, second_id, choice, coalesce(a.name, ''), sampler,"
+        " model_version, response_ms, created_at"
+        " FROM triplets t LEFT JOIN annotators a ON a.id = t.annotator_id ORDER BY t.id"));
+
+    QVector<Judgment> result;
+    while (query.next()) {
+        Judgment judgment;
+        judgment.id = query.value(0).toLongLong();
+        judgment.anchorId = query.value(1).toLongLong();
+        judgment.firstId = query.value(2).toLongLong();
+        judgment.secondId = query.value(3).toLongLong();
+        judgment.choice = choiceFromName(query.value(4).toString()).value_or(Choice::Skip);
+        judgment.annotator = query.value(5).toString();
+        judgment.sampler = query.value(6).toString();
+        judgment.modelVersion = query.value(7).toInt();
+        judgment.responseMs = query.value(8).toLongLong();
+        judgment.createdAt = QDateTime::fromString(query.value(9).toString(),
+                                                   Qt::ISODateWithMs);
+        result.append(judgment);
+    }
+    return result;
+}
+
+qint64 Project::judgmentCount() const
+{
+    QSqlQuery query(m_db);
+    query.exec(QStringLiteral("SELECT count(*) FROM triplets"));
+    return query.next() ? query.value(0).toLongLong() : 0;
+}
+
+int Project::currentModelVersion() const
+{
+    return setting(QStringLiteral("current_model"), QStringLiteral("0")).toInt();
+}
+
+Status Project::setCurrentModelVersion(int version)
+{
+    const auto record = modelVersion(version);
+    if (!record || record->status != QStringLiteral("ready")) {
+        return Status::failure(QStringLiteral("Model version %1 does not exist or is not "
+                                              "ready.").arg(version));
+    }
+    return setSetting(QStringLiteral("current_model"), QString::number(version));
+}
+
+QVector<ModelVersionRecord> Project::modelVersions() const
+{
+    QSqlQuery query(m_db);
+    query.exec(QStringLiteral("SELECT version FROM models ORDER BY version"));
+
+    QVector<ModelVersionRecord> records;
+    while (query.next()) {
+        if (auto record = modelVersion(query.value(0).toInt())) {
+            records.append(*record);
+        }
+    }
+    return records;
+}
+
+std::optional<ModelVersionRecord> Project::modelVersion(int version) const
+{
+    QSqlQuery query(m_db);
+    query.prepare(QStringLiteral("SELECT version, parent, backbone, status, settings, metrics,"
+                                 " created_at FROM models WHERE version = ?"));
+    query.addBindValue(version);
+    if (!query.exec() || !query.next()) {
+        return std::nullopt;
+    }
+
+    ModelVersionRecord record;
+    record.version = query.value(0).toInt();
+    record.parent = query.value(1).toInt();
+    record.backbone = query.value(2).toString();
+    record.status = query.value(3).toString();
+    record.settings = QJsonDocument::fromJson(query.value(4).toByteArray()).object();
+    record.metrics = QJsonDocument::fromJson(query.value(5).toByteArray()).object();
+    record.createdAt = QDateTime::fromString(query.value(6).toString(), Qt::ISODateWithMs);
+    return record;
+}
+
+Result<int> Project::addModelVersion(const ModelVersionRecord &record)
+{
+    int version = 0;
+    const Status status = transaction([&]() -> Status {
+        QSqlQuery next(m_db);
+        next.exec(QStringLiteral("SELECT coalesce(max(version), 0) + 1 FROM models"));
+        version = next.next() ? next.value(0).toInt() : 1;
+
+        QSqlQuery insert(m_db);
+        insert.prepare(QStringLiteral("INSERT INTO models(version, parent, backbone, status,"
+                                      " settings, metrics) VALUES (?, ?, ?, ?, ?, ?)"));
+        insert.addBindValue(version);
+        insert.addBindValue(record.parent);
+        insert.addBindValue(record.backbone);
+        insert.addBindValue(text(record.status));
+        insert.addBindValue(QJsonDocument(record.settings).toJson(QJsonDocument::Compact));
+        insert.addBindValue(QJsonDocument(record.metrics).toJson(QJsonDocument::Compact));
+        if (!insert.exec()) {
+            return Status::failure(sqlError(insert));
+        }
+        return Status();
+    });
+    if (!status) {
+        return Result<int>::failure(status.error());
+    }
+    return version;
+}
+
+Status Project::updateModelVersion(int version, const QString &status,
+                                  const QJsonObject &metrics)
+{
+    return transaction([&]() -> Status {
+        QSqlQuery update(m_db);
+        update.prepare(
+            QStringLiteral("UPDATE models SET status = ?, metrics = ? WHERE version = ?"));
+        update.addBindValue(status);
+        update.addBindValue(QJsonDocument(metrics).toJson(QJsonDocument::Compact));
+        update.addBindValue(version);
+        if (!update.exec()) {
+            return Status::failure(sqlError(update));
+        }
+        return Status();
+    });
+}
+
+QString Project::setting(const QString &key, const QString &fallback) const
+{
+    QSqlQuery query(m_db);
+    query.prepare(QStringLiteral("SELECT value FROM settings WHERE key = ?"));
+    query.addBindValue(key);
+    return query.exec() && query.next() ? query.value(0).toString() : fallback;
+}
+
+Status Project::setSetting(const QString &key, const QString &value)
+{
+    return transaction([&]() -> Status {
+        QSqlQuery upsert(m_db);
+        upsert.prepare(QStringLiteral("INSERT INTO settings(key, value) VALUES (?, ?)"
+                                      " ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+        upsert.addBindValue(key);
+        upsert.addBindValue(value);
+        if (!upsert.exec()) {
+            return Status::failure(sqlError(upsert));
+        }
+        return Status();
+    });
+}
+
+} // namespace likeness

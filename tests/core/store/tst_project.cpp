@@ -1,0 +1,189 @@
+#include "store/project.h"
+
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace likeness;
+
+class tst_Project : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void createAndReopenKeepsWork();
+    void createRefusesExistingProject();
+    void openRefusesNonProject();
+    void refusesNewerSchema();
+    void labelNamesAreNormalised();
+    void judgmentNeedsThreeImages();
+    void judgmentUndoAndRedo();
+    void modelVersionsStartWithClassic();
+
+private:
+    static QVector<qint64> addImages(Project &project, int count);
+};
+
+QVector<qint64> tst_Project::addImages(Project &project, int count)
+{
+    QVector<ImageRecord> records;
+    for (int i = 0; i < count; ++i) {
+        ImageRecord record;
+        record.path = QStringLiteral("/images/%1.png").arg(i);
+        record.contentHash = QString::number(i);
+        record.status = ImageStatus::Ok;
+        records.append(record);
+    }
+    if (!project.upsertImages(records)) {
+        return {};
+    }
+    QVector<qint64> ids;
+    for (const ImageRecord &record : records) {
+        ids.append(record.id);
+    }
+    return ids;
+}
+
+void tst_Project::createAndReopenKeepsWork()
+{
+    QTemporaryDir dir;
+    {
+        auto project = Project::create(dir.filePath(QStringLiteral("p")));
+        QVERIFY2(project, qPrintable(project.error()));
+        const QVector<qint64> ids = addImages(**project, 3);
+        QCOMPARE(ids.size(), 3);
+        QVERIFY((*project)->addLabel({ids[0], ids[1]}, QStringLiteral("cat"), LabelSource::Human,
+                                     QStringLiteral("ann")));
+        Judgment judgment{0, ids[0], ids[1], ids[2], Choice::First, QStringLiteral("ann"),
+                          QStringLiteral("random"), 0, 1200, {}};
+        QVERIFY((*project)->addJudgment(judgment));
+    }
+
+    auto reopened = Project::open(dir.filePath(QStringLiteral("p")));
+    QVERIFY2(reopened, qPrintable(reopened.error()));
+    QCOMPARE((*reopened)->imageCount(), 3);
+    QCOMPARE((*reopened)->labelAssignmentCount(), 2);
+    const QVector<Judgment> judgments = (*reopened)->judgments();
+    QCOMPARE(judgments.size(), 1);
+    QCOMPARE(judgments[0].choice, Choice::First);
+    QCOMPARE(judgments[0].annotator, QStringLiteral("ann"));
+    QCOMPARE(judgments[0].responseMs, 1200);
+
+    QSqlQuery check((*reopened)->database());
+    QVERIFY(check.exec(QStringLiteral("PRAGMA integrity_check")) && check.next());
+    QCOMPARE(check.value(0).toString(), QStringLiteral("ok"));
+    QVERIFY(check.exec(QStringLiteral("PRAGMA journal_mode")) && check.next());
+    QCOMPARE(check.value(0).toString(), QStringLiteral("wal"));
+}
+
+void tst_Project::createRefusesExistingProject()
+{
+    QTemporaryDir dir;
+    QVERIFY(Project::create(dir.path()));
+    const auto second = Project::create(dir.path());
+    QVERIFY(!second);
+    QVERIFY(second.error().contains(QStringLiteral("already holds")));
+}
+
+void tst_Project::openRefusesNonProject()
+{
+    QTemporaryDir dir;
+    const auto project = Project::open(dir.path());
+    QVERIFY(!project);
+    QVERIFY(project.error().contains(QStringLiteral("likeness-cli init")));
+}
+
+void tst_Project::refusesNewerSchema()
+{
+    QTemporaryDir dir;
+    {
+        auto project = Project::create(dir.path());
+        QVERIFY(project);
+        QSqlQuery query((*project)->database());
+        QVERIFY(query.exec(QStringLiteral("PRAGMA user_version=%1")
+                               .arg(Project::SchemaVersion + 1)));
+    }
+
+    const auto project = Project::open(dir.path());
+    QVERIFY(!project);
+    QVERIFY2(project.error().contains(QStringLiteral("newer Likeness")),
+             qPrintable(project.error()));
+}
+
+void tst_Project::labelNamesAreNormalised()
+{
+    QTemporaryDir dir;
+    auto project = Project::create(dir.path());
+    QVERIFY(project);
+    const QVector<qint64> ids = addImages(**project, 1);
+
+    // "é" written decomposed (e + combining acute) and with spaces is the same label.
+    const QString decomposed = QStringLiteral("  caf") + QChar(u'e') + QChar(0x0301)
+                               + QStringLiteral(" ");
+    QVERIFY((*project)->addLabel(ids, decomposed, LabelSource::Human, {}));
+    QVERIFY((*project)->addLabel(ids, QStringLiteral("caf\u00e9"), LabelSource::Human, {}));
+    QCOMPARE((*project)->labelsOfImage(ids[0]), QStringList{QStringLiteral("caf\u00e9")});
+
+    // Case is kept: two different labels.
+    QVERIFY((*project)->addLabel(ids, QStringLiteral("Caf\u00e9"), LabelSource::Human, {}));
+    QCOMPARE((*project)->labels().size(), 2);
+    QVERIFY(!(*project)->addLabel(ids, QStringLiteral("   "), LabelSource::Human, {}));
+}
+
+void tst_Project::judgmentNeedsThreeImages()
+{
+    QTemporaryDir dir;
+    auto project = Project::create(dir.path());
+    QVERIFY(project);
+    const QVector<qint64> ids = addImages(**project, 3);
+
+    Judgment judgment{0, ids[0], ids[0], ids[2], Choice::Second, {}, {}, 0, 0, {}};
+    const auto result = (*project)->addJudgment(judgment);
+    QVERIFY(!result);
+    QVERIFY(result.error().contains(QStringLiteral("three different images")));
+    QCOMPARE((*project)->judgmentCount(), 0);
+}
+
+void tst_Project::judgmentUndoAndRedo()
+{
+    QTemporaryDir dir;
+    auto project = Project::create(dir.path());
+    QVERIFY(project);
+    const QVector<qint64> ids = addImages(**project, 3);
+
+    Judgment judgment{0, ids[0], ids[1], ids[2], Choice::Tie, QStringLiteral("a"), {}, 0, 5, {}};
+    const auto id = (*project)->addJudgment(judgment);
+    QVERIFY(id);
+    const Judgment stored = (*project)->judgments().first();
+    QCOMPARE(stored.id, *id);
+
+    QVERIFY((*project)->removeJudgment(*id));
+    QCOMPARE((*project)->judgmentCount(), 0);
+    QVERIFY((*project)->restoreJudgment(stored));
+    QCOMPARE((*project)->judgments().first().id, *id);
+    QCOMPARE((*project)->judgments().first().choice, Choice::Tie);
+}
+
+void tst_Project::modelVersionsStartWithClassic()
+{
+    QTemporaryDir dir;
+    auto project = Project::create(dir.path());
+    QVERIFY(project);
+    QCOMPARE((*project)->currentModelVersion(), 0);
+    QCOMPARE((*project)->modelVersion(0)->backbone, QStringLiteral("classic"));
+
+    ModelVersionRecord record;
+    record.backbone = QStringLiteral("convnet");
+    record.status = QStringLiteral("training");
+    const auto version = (*project)->addModelVersion(record);
+    QVERIFY(version);
+    QCOMPARE(*version, 1);
+    // A version that is not ready cannot become current.
+    QVERIFY(!(*project)->setCurrentModelVersion(1));
+    QVERIFY((*project)->updateModelVersion(1, QStringLiteral("ready"), {}));
+    QVERIFY((*project)->setCurrentModelVersion(1));
+    QCOMPARE((*project)->currentModelVersion(), 1);
+}
+
+QTEST_GUILESS_MAIN(tst_Project)
+#include "tst_project.moc"

@@ -1,0 +1,216 @@
+#include "io/demo.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+// Drives the real likeness-cli binary, as a user or a script would.
+class tst_Cli : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void openMojiImportLabelsAndNeighbours();
+    void trainMultiLabelOnOpenMoji();
+    void labelsExportRoundTrips();
+    void errorsSayWhatToDo_data();
+    void errorsSayWhatToDo();
+    void fashionMnistDemo();
+
+private:
+    struct Run
+    {
+        int exitCode = -1;
+        QByteArray out;
+        QByteArray err;
+    };
+    static Run cli(const QStringList &arguments);
+    static QJsonDocument json(const QStringList &arguments);
+
+    QTemporaryDir m_dir;
+    QString m_project;
+    QString m_data = QStringLiteral(LIKENESS_TEST_DATA "/openmoji");
+};
+
+tst_Cli::Run tst_Cli::cli(const QStringList &arguments)
+{
+    QProcess process;
+    process.start(QStringLiteral(LIKENESS_CLI), arguments);
+    process.waitForFinished(15 * 60 * 1000);
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            process.readAllStandardOutput(), process.readAllStandardError()};
+}
+
+QJsonDocument tst_Cli::json(const QStringList &arguments)
+{
+    const Run run = cli(arguments);
+    if (run.exitCode != 0) {
+        qWarning() << arguments << run.err;
+    }
+    return QJsonDocument::fromJson(run.out);
+}
+
+void tst_Cli::initTestCase()
+{
+    m_project = m_dir.filePath(QStringLiteral("moji"));
+    const Run init = cli({QStringLiteral("init"), m_project});
+    QCOMPARE(init.exitCode, 0);
+
+    const Run import = cli({QStringLiteral("import"), m_project, m_data + "/images"});
+    QVERIFY2(import.exitCode == 0, import.err.constData());
+    QVERIFY(import.out.contains("added: 300"));
+
+    const Run labels = cli({QStringLiteral("labels"), QStringLiteral("import"), m_project,
+                            m_data + "/openmoji.csv", QStringLiteral("--image-column"),
+                            QStringLiteral("hexcode"), QStringLiteral("--labels-column"),
+                            QStringLiteral("tags")});
+    QVERIFY2(labels.exitCode == 0, labels.err.constData());
+    QVERIFY2(labels.out.contains("images labelled: 300"), labels.out.constData());
+}
+
+void tst_Cli::openMojiImportLabelsAndNeighbours()
+{
+    const QJsonObject info = json({QStringLiteral("info"), m_project, QStringLiteral("--json")})
+                                 .object();
+    QCOMPARE(info[QStringLiteral("images")].toInt(), 300);
+    QVERIFY(info[QStringLiteral("labels")].toInt() > 400);
+    QVERIFY(info[QStringLiteral("label_assignments")].toInt() > 500);
+    QCOMPARE(info[QStringLiteral("judgments")].toInt(), 0);
+    QCOMPARE(info[QStringLiteral("current_model")].toInt(), 0);
+
+    const QString grin = m_data + "/images/1F600.png";
+    const QJsonArray neighbours = json({QStringLiteral("knn"), m_project, grin,
+                                        QStringLiteral("-k"), QStringLiteral("5"),
+                                        QStringLiteral("--json")})
+                                      .array();
+    QCOMPARE(neighbours.size(), 5);
+    double previous = 1.0;
+    for (const QJsonValue &value : neighbours) {
+        const QJsonObject neighbour = value.toObject();
+        QVERIFY(neighbour.contains(QStringLiteral("id")));
+        QVERIFY(QFileInfo::exists(neighbour[QStringLiteral("path")].toString()));
+        QVERIFY(neighbour[QStringLiteral("path")].toString() != grin);
+        const double similarity = neighbour[QStringLiteral("similarity")].toDouble();
+        QVERIFY(similarity <= previous && similarity >= -1.0);
+        previous = similarity;
+    }
+    // Yellow round faces look alike even to the classic descriptor: the nearest neighbours
+    // of the grinning face include another face.
+    bool face = false;
+    for (const QJsonValue &value : neighbours) {
+        face = face || value.toObject()[QStringLiteral("labels")].toArray().contains(
+                           QStringLiteral("face"));
+    }
+    QVERIFY(face);
+
+    // An image id works as well as a path, and k larger than the project is capped.
+    const int id = neighbours.first().toObject()[QStringLiteral("id")].toInt();
+    const QJsonArray all = json({QStringLiteral("knn"), m_project, QString::number(id),
+                                 QStringLiteral("-k"), QStringLiteral("1000"),
+                                 QStringLiteral("--json")})
+                               .array();
+    QCOMPARE(all.size(), 299);
+
+    const QJsonObject metrics = json({QStringLiteral("eval"), m_project, QStringLiteral("--json")})
+                                    .object();
+    QVERIFY(metrics[QStringLiteral("knn_accuracy")].isDouble());
+    QVERIFY(metrics[QStringLiteral("map_at_r")].isDouble());
+    QVERIFY(metrics[QStringLiteral("triplet_agreement")].isNull());
+}
+
+void tst_Cli::trainMultiLabelOnOpenMoji()
+{
+    const Run train = cli({QStringLiteral("train"), m_project, QStringLiteral("--epochs"),
+                           QStringLiteral("2"), QStringLiteral("--device"), QStringLiteral("cpu")});
+    QVERIFY2(train.exitCode == 0, train.err.constData());
+    QVERIFY2(train.out.contains("multi-label"), train.out.constData());
+
+    const QJsonObject info = json({QStringLiteral("info"), m_project, QStringLiteral("--json")})
+                                 .object();
+    QCOMPARE(info[QStringLiteral("current_model")].toInt(), 1);
+    const QJsonArray knn = json({QStringLiteral("knn"), m_project, QStringLiteral("1"),
+                                 QStringLiteral("--json")})
+                               .array();
+    QCOMPARE(knn.size(), 10);
+}
+
+void tst_Cli::labelsExportRoundTrips()
+{
+    const QString csv = m_dir.filePath(QStringLiteral("labels.csv"));
+    const Run run = cli({QStringLiteral("labels"), QStringLiteral("export"), m_project, csv});
+    QCOMPARE(run.exitCode, 0);
+
+    const QString copy = m_dir.filePath(QStringLiteral("copy"));
+    QCOMPARE(cli({QStringLiteral("init"), copy}).exitCode, 0);
+    QCOMPARE(cli({QStringLiteral("import"), copy, m_data + "/images"}).exitCode, 0);
+    const Run back = cli({QStringLiteral("labels"), QStringLiteral("import"), copy, csv,
+                          QStringLiteral("--image-column"), QStringLiteral("image"),
+                          QStringLiteral("--labels-column"), QStringLiteral("labels")});
+    QCOMPARE(back.exitCode, 0);
+    const QJsonObject original = json({QStringLiteral("info"), m_project, QStringLiteral("--json")})
+                                     .object();
+    const QJsonObject copied = json({QStringLiteral("info"), copy, QStringLiteral("--json")})
+                                   .object();
+    QCOMPARE(copied[QStringLiteral("label_assignments")], original[QStringLiteral("label_assignments")]);
+    QCOMPARE(copied[QStringLiteral("labels")], original[QStringLiteral("labels")]);
+}
+
+void tst_Cli::errorsSayWhatToDo_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("message");
+
+    const QString nowhere = QDir::tempPath() + "/likeness-no-such-project";
+    QTest::newRow("not a project") << QStringList{"info", nowhere} << 1 << "likeness-cli init";
+    QTest::newRow("unknown command") << QStringList{"frobnicate"} << 2 << "Unknown command";
+    QTest::newRow("missing arguments") << QStringList{"knn"} << 2 << "Missing arguments";
+    QTest::newRow("bad k") << QStringList{"knn", "x", "y", "-k", "zero"} << 2 << "-k takes";
+    QTest::newRow("labels without columns")
+        << QStringList{"labels", "import", "p", "f.csv"} << 2 << "--image-column";
+}
+
+void tst_Cli::errorsSayWhatToDo()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QString, message);
+
+    const Run run = cli(arguments);
+    QCOMPARE(run.exitCode, exitCode);
+    QVERIFY2(QString::fromUtf8(run.err).contains(message), run.err.constData());
+}
+
+void tst_Cli::fashionMnistDemo()
+{
+    QVERIFY2(QFileInfo::exists(likeness::fashionMnistFolder()
+                               + "/train-images-idx3-ubyte.gz"),
+             "Fashion-MNIST is missing: apt-get install dataset-fashion-mnist");
+
+    const QString demo = m_dir.filePath(QStringLiteral("demo"));
+    const Run run = cli({QStringLiteral("demo"), demo, QStringLiteral("--limit"),
+                         QStringLiteral("400"), QStringLiteral("--epochs"), QStringLiteral("3")});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QVERIFY(run.out.contains("held-out kNN accuracy"));
+
+    const QJsonObject info = json({QStringLiteral("info"), demo, QStringLiteral("--json")})
+                                 .object();
+    QCOMPARE(info[QStringLiteral("images")].toInt(), 400);
+    QCOMPARE(info[QStringLiteral("labels")].toInt(), 10);
+    QCOMPARE(info[QStringLiteral("label_assignments")].toInt(), 400);
+    QCOMPARE(info[QStringLiteral("current_model")].toInt(), 1);
+
+    // The demo refuses to overwrite an existing project.
+    const Run again = cli({QStringLiteral("demo"), demo});
+    QCOMPARE(again.exitCode, 1);
+    QVERIFY(again.err.contains("already holds"));
+}
+
+QTEST_GUILESS_MAIN(tst_Cli)
+#include "tst_cli.moc"

@@ -200,6 +200,7 @@ void TripletRater::nextTriplet()
         return;
     }
 
+    // TODO(#5): build the sampler on a worker thread; it reads every image and label once.
     if (!m_sampler) {
         m_sampler = std::make_unique<TripletSampler>(*m_project, m_data,
                                                      QRandomGenerator::global()->generate64());

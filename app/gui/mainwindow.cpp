@@ -63,7 +63,8 @@ struct DemoOutcome
 
 QString percent(double share)
 {
-    return QLocale().toString(share * 100.0, 'f', 1) + QStringLiteral(" %");
+    const QLocale locale;
+    return locale.toString(share * 100.0, 'f', 1) + locale.percent();
 }
 
 } // namespace

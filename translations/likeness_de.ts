@@ -429,6 +429,10 @@ Datei → Neues Projekt… oder Datei → Projekt öffnen…</translation>
         <source>Training a new model version</source>
         <translation>Neue Modellversion wird trainiert</translation>
     </message>
+    <message>
+        <source>Model version %1 scored worse on the held-out images than version %2, so version %2 stays current.</source>
+        <translation>Modellversion %1 schnitt auf den zurückgehaltenen Bildern schlechter ab als Version %2, daher bleibt Version %2 aktuell.</translation>
+    </message>
 </context>
 <context>
     <name>likeness::NeighbourView</name>

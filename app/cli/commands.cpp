@@ -296,6 +296,8 @@ void addTrainOptions(QCommandLineParser &parser)
          QStringLiteral("DEVICE"), QStringLiteral("auto")},
         {QStringLiteral("threads"), Cli::tr("CPU threads (default: every core)."),
          QStringLiteral("N"), QStringLiteral("0")},
+        {QStringLiteral("live-even-if-worse"),
+         Cli::tr("Make the new version current even if it scores worse than the current one.")},
     });
 }
 
@@ -311,6 +313,7 @@ std::optional<TrainSettings> trainSettings(const QCommandLineParser &parser)
     settings.threads = parser.value(QStringLiteral("threads")).toInt(&ok);
     all = all && ok;
     settings.device = parser.value(QStringLiteral("device"));
+    settings.liveEvenIfWorse = parser.isSet(QStringLiteral("live-even-if-worse"));
     if (!all) {
         return std::nullopt;
     }
@@ -334,6 +337,16 @@ void printTrainReport(const TrainReport &report)
                  .arg(formatMetric(report.metrics.knnAccuracy),
                       formatMetric(report.metrics.mapAtR),
                       formatMetric(report.metrics.tripletAgreement))
+          << "\n";
+    if (report.live) {
+        out() << Cli::tr("Version %1 is now current.").arg(report.version) << Qt::endl;
+        return;
+    }
+    out() << Cli::tr("Version %1 scored worse than version %2 (MAP@R %3, judgment agreement "
+                     "%4), which stays current; use --live-even-if-worse to switch anyway.")
+                 .arg(report.version).arg(report.previousVersion)
+                 .arg(formatMetric(report.previousMetrics.mapAtR),
+                      formatMetric(report.previousMetrics.tripletAgreement))
           << Qt::endl;
 }
 
@@ -602,6 +615,11 @@ int runDemo(const QStringList &arguments)
     const auto report = trainModelVersion(project, *settings, control);
     if (!report) {
         return fail(report.error());
+    }
+    if (!report->live) {
+        out() << Cli::tr("The trained version scored worse than the classic descriptor and "
+                         "was not made current; try more images (--limit) or epochs.")
+              << "\n";
     }
     const auto after = loadCurrent(project, &error);
     if (!after) {

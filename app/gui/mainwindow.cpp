@@ -447,12 +447,20 @@ void MainWindow::trainModel()
         });
     };
     auto done = [this](Result<TrainReport> result) {
-        if (result) {
+        if (result && result->live) {
             statusBar()->showMessage(tr("Model version %1 trained in %2 s on %3.")
                                          .arg(result->version)
                                          .arg(qRound(result->seconds))
                                          .arg(result->device),
                                      StatusMessageMs);
+        } else if (result) {
+            // TODO(#7): let the user make a ready version current from a versions view.
+            QMessageBox::information(
+                this, tr("Training"),
+                tr("Model version %1 scored worse on the held-out images than version %2, "
+                   "so version %2 stays current.")
+                    .arg(result->version)
+                    .arg(result->previousVersion));
         } else {
             reportJobFailure(tr("Training"), result.error());
         }

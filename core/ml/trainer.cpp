@@ -162,6 +162,19 @@ torch::Tensor labelTripletLoss(const torch::Tensor &embeddings, const torch::Ten
                                       margin);
 }
 
+// The score that decides whether a new version goes live: MAP@R when images are labelled,
+// agreement with held-out judgments otherwise.
+bool scoresWorse(const Metrics &candidate, const Metrics &current)
+{
+    if (candidate.mapAtR && current.mapAtR) {
+        return *candidate.mapAtR < *current.mapAtR;
+    }
+    if (candidate.tripletAgreement && current.tripletAgreement) {
+        return *candidate.tripletAgreement < *current.tripletAgreement;
+    }
+    return false;
+}
+
 Status writeModelFolder(const QString &folder, EmbeddingNet &net, const NetworkConfig &config,
                         const TrainSettings &settings)
 {
@@ -201,7 +214,8 @@ QJsonObject TrainSettings::toJson() const
             {QStringLiteral("judgment_weight"), judgmentWeight},
             {QStringLiteral("margin"), margin},
             {QStringLiteral("device"), device},
-            {QStringLiteral("seed"), QString::number(seed)}};
+            {QStringLiteral("seed"), QString::number(seed)},
+            {QStringLiteral("live_even_if_worse"), liveEvenIfWorse}};
 }
 
 Result<TrainReport> trainModelVersion(Project &project, const TrainSettings &settings,
@@ -383,6 +397,13 @@ Result<TrainReport> trainModelVersion(Project &project, const TrainSettings &set
         }
     }
     report.metrics = evaluateEmbeddings(project, embeddings);
+    report.previousVersion = record.parent;
+    auto previous = loadVersionData(project, record.parent, control);
+    if (previous) {
+        report.previousMetrics = evaluateEmbeddings(project, (*previous)->embeddings);
+    }
+    report.live = settings.liveEvenIfWorse || !previous
+                  || !scoresWorse(report.metrics, report.previousMetrics);
     report.seconds = timer.elapsed() / 1000.0;
 
     QJsonObject metrics = report.metrics.toJson();
@@ -399,6 +420,11 @@ Result<TrainReport> trainModelVersion(Project &project, const TrainSettings &set
                                                    metrics);
         !status) {
         return fail(status.error());
+    }
+    if (!report.live) {
+        qCInfo(lcTrain) << "version" << report.version << "scored worse than version"
+                        << report.previousVersion << "which stays live";
+        return report;
     }
     if (Status status = project.setCurrentModelVersion(report.version); !status) {
         return fail(status.error());

@@ -25,6 +25,7 @@ struct TrainSettings
     QString device = QStringLiteral("auto"); // auto, cpu or cuda
     int threads = 0;              // 0: every core
     quint64 seed = 1;
+    bool liveEvenIfWorse = false; // make the new version current even when it scores worse
 
     QJsonObject toJson() const;
 };
@@ -39,11 +40,16 @@ struct TrainReport
     bool multiLabel = false;
     QVector<double> lossPerEpoch;
     Metrics metrics;
+    int previousVersion = 0;  // the version that was current when the run started
+    Metrics previousMetrics;  // its scores on the same held-out part
+    bool live = false;        // whether the new version became current
 };
 
 // Trains a new model version (a small CNN with a normalised embedding and a label head) on
 // the project's labels and judgments outside the held-out part, then stores it, embeds every
-// image, builds its index and makes it current. The current version stays live until all of
+// image and builds its index. It becomes current only when it scores at least as well as the
+// current version on the held-out part (MAP@R where images are labelled, else agreement with
+// judgments), or when settings.liveEvenIfWorse. The current version stays live until all of
 // that has succeeded; a cancelled or failed run leaves the project as it was.
 Result<TrainReport> trainModelVersion(Project &project, const TrainSettings &settings,
                                       JobControl &control);

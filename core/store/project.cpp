@@ -682,7 +682,10 @@ Status Project::insertJudgment(const Judgment &judgment, qint64 *id)
         insert.addBindValue(text(judgment.sampler));
         insert.addBindValue(judgment.modelVersion);
         insert.addBindValue(judgment.responseMs);
-        insert.addBindValue(judgment.createdAt.toUTC().toString(Qt::ISODateWithMs));
+        const QDateTime createdAt = judgment.createdAt.isValid()
+                                        ? judgment.createdAt
+                                        : QDateTime::currentDateTimeUtc();
+        insert.addBindValue(createdAt.toUTC().toString(Qt::ISODateWithMs));
         if (!insert.exec()) {
             return Status::failure(
                 QStringLiteral("Cannot store the judgment: %1").arg(sqlError(insert)));

@@ -21,6 +21,7 @@ private Q_SLOTS:
     void initTestCase();
     void trainingLowersTheLossAndGoesLive();
     void judgmentsAloneCanTrain();
+    void worseVersionDoesNotGoLive();
     void cancelKeepsTheCurrentVersion();
     void nothingToLearnFrom();
     void unknownDeviceIsRefused();
@@ -123,12 +124,46 @@ void tst_Trainer::judgmentsAloneCanTrain()
     TrainSettings settings;
     settings.epochs = 2;
     settings.device = QStringLiteral("cpu");
+    settings.liveEvenIfWorse = true;
     JobControl control;
     const auto report = trainModelVersion(*project, settings, control);
     QVERIFY2(report, qPrintable(report.error()));
+    QVERIFY(report->live);
     QVERIFY(report->trainingJudgments > 0);
     QCOMPARE(report->trainingImages, 0);
     QCOMPARE(project->currentModelVersion(), report->version);
+}
+
+// An untrained network (a learning rate of almost nothing) ranks the stripes worse than the
+// classic descriptor, whose gradient histogram separates them: it must not replace it.
+void tst_Trainer::worseVersionDoesNotGoLive()
+{
+    QTemporaryDir dir;
+    auto project = freshProject(dir);
+    QVector<qint64> horizontal;
+    QVector<qint64> vertical;
+    for (qint64 id : project->imageIds()) {
+        const int number = QFileInfo(project->image(id)->path).baseName().toInt();
+        (number % 2 == 0 ? horizontal : vertical).append(id);
+    }
+    QVERIFY(project->addLabel(horizontal, QStringLiteral("horizontal"), LabelSource::Human, {}));
+    QVERIFY(project->addLabel(vertical, QStringLiteral("vertical"), LabelSource::Human, {}));
+
+    TrainSettings settings;
+    settings.epochs = 1;
+    settings.learningRate = 1e-12;
+    settings.device = QStringLiteral("cpu");
+    JobControl control;
+    const auto report = trainModelVersion(*project, settings, control);
+    QVERIFY2(report, qPrintable(report.error()));
+    QCOMPARE(report->previousVersion, 0);
+    QVERIFY(report->metrics.mapAtR && report->previousMetrics.mapAtR);
+    QVERIFY2(*report->metrics.mapAtR < *report->previousMetrics.mapAtR,
+             qPrintable(QStringLiteral("%1 vs %2").arg(*report->metrics.mapAtR)
+                            .arg(*report->previousMetrics.mapAtR)));
+    QVERIFY(!report->live);
+    QCOMPARE(project->currentModelVersion(), 0);
+    QCOMPARE(project->modelVersion(report->version)->status, QStringLiteral("ready"));
 }
 
 void tst_Trainer::cancelKeepsTheCurrentVersion()

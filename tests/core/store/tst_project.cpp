@@ -19,6 +19,7 @@ private Q_SLOTS:
     void judgmentNeedsThreeImages();
     void judgmentUndoAndRedo();
     void modelVersionsStartWithClassic();
+    void restoredJudgmentWithoutTimeGetsOne();
 
 private:
     static QVector<qint64> addImages(Project &project, int count);
@@ -183,6 +184,21 @@ void tst_Project::modelVersionsStartWithClassic()
     QVERIFY((*project)->updateModelVersion(1, QStringLiteral("ready"), {}));
     QVERIFY((*project)->setCurrentModelVersion(1));
     QCOMPARE((*project)->currentModelVersion(), 1);
+}
+
+// Redo of a judgment built by hand (no creation time) used to fail on a NOT NULL column.
+void tst_Project::restoredJudgmentWithoutTimeGetsOne()
+{
+    QTemporaryDir dir;
+    auto project = Project::create(dir.path());
+    QVERIFY(project);
+    const QVector<qint64> ids = addImages(**project, 3);
+
+    Judgment judgment{7, ids[0], ids[1], ids[2], Choice::Second, {}, {}, 0, 0, {}};
+    const Status status = (*project)->restoreJudgment(judgment);
+    QVERIFY2(status, qPrintable(status.error()));
+    QCOMPARE((*project)->judgments().first().id, 7);
+    QVERIFY((*project)->judgments().first().createdAt.isValid());
 }
 
 QTEST_GUILESS_MAIN(tst_Project)

@@ -57,7 +57,8 @@ Result<VectorIndex> VectorIndex::build(const EmbeddingMatrix &matrix)
         data->index = std::move(map);
     } catch (const faiss::FaissException &error) {
         return Result<VectorIndex>::failure(
-            QStringLiteral("Faiss could not build the index: %1").arg(QString::fromUtf8(error.what())));
+            QStringLiteral("Faiss could not build the index: %1")
+                .arg(QString::fromUtf8(error.what())));
     }
 
     VectorIndex index;
@@ -149,7 +150,8 @@ Result<QVector<QVector<Neighbour>>> VectorIndex::searchBatch(const float *querie
     if (k <= 0 || n < 0) {
         return Answer::failure(QStringLiteral("k must be at least 1."));
     }
-    if (!std::all_of(queries, queries + n * dimension(), [](float v) { return std::isfinite(v); })) {
+    const auto finite = [](float v) { return std::isfinite(v); };
+    if (!std::all_of(queries, queries + n * dimension(), finite)) {
         return Answer::failure(QStringLiteral("The query vector holds NaN or infinite values."));
     }
     QVector<QVector<Neighbour>> answers(n);

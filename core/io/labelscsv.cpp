@@ -184,6 +184,7 @@ Status exportLabelsCsv(const Project &project, const QString &csvPath)
     out.setEncoding(QStringConverter::Utf8);
     out << "image,labels\n";
 
+    // TODO(#6): a label that contains "," is split again when the file is imported back.
     const QVector<QPair<qint64, qint64>> pairs = project.labelAssignments();
     for (qsizetype i = 0; i < pairs.size();) {
         const qint64 imageId = pairs[i].first;

@@ -38,6 +38,8 @@ struct TrainingData
     torch::Tensor judgments;         // J × 3 int64 rows: anchor, more similar, less similar
 };
 
+// TODO(#7): stream model inputs from the cache instead of holding all of them in memory, for
+// projects of millions of images.
 Result<TrainingData> readTrainingData(Project &project)
 {
     TrainingData data;
@@ -340,8 +342,9 @@ Result<TrainReport> trainModelVersion(Project &project, const TrainSettings &set
                         0, torch::randint(judgmentCount, {judgmentBatch}, torch::kInt64));
                     const torch::Tensor pixels
                         = data->pixels.index_select(0, picked.reshape({-1})).to(torchDevice);
-                    const torch::Tensor embeddings = net->embed(augment(pixels, random))
-                                                         .reshape({-1, 3, config.embeddingDimension});
+                    const torch::Tensor embeddings
+                        = net->embed(augment(pixels, random))
+                              .reshape({-1, 3, config.embeddingDimension});
                     loss = loss
                            + settings.judgmentWeight
                                  * torch::triplet_margin_loss(embeddings.select(1, 0),

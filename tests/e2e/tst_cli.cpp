@@ -159,8 +159,9 @@ void tst_Cli::labelsExportRoundTrips()
                                      .object();
     const QJsonObject copied = json({QStringLiteral("info"), copy, QStringLiteral("--json")})
                                    .object();
-    QCOMPARE(copied[QStringLiteral("label_assignments")], original[QStringLiteral("label_assignments")]);
-    QCOMPARE(copied[QStringLiteral("labels")], original[QStringLiteral("labels")]);
+    for (const QString &key : {QStringLiteral("label_assignments"), QStringLiteral("labels")}) {
+        QCOMPARE(copied[key], original[key]);
+    }
 }
 
 void tst_Cli::errorsSayWhatToDo_data()

@@ -10,18 +10,32 @@
 #include "version.h"
 
 #include <QCommandLineParser>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QThread>
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <unistd.h>
 
 namespace likeness::cli {
 
 namespace {
+
+std::atomic_bool interrupted = false;
+
+void onInterrupt(int signal)
+{
+    if (interrupted.exchange(true)) {
+        std::signal(signal, SIG_DFL);
+        std::raise(signal);
+    }
+}
 
 QTextStream &out()
 {
@@ -70,7 +84,7 @@ JobControl progressPrinter()
     const bool terminal = isatty(fileno(stderr));
     auto lastDecile = std::make_shared<qint64>(-1);
     auto lastText = std::make_shared<QString>();
-    return JobControl([=](qint64 done, qint64 total, const QString &text) {
+    auto print = [=](qint64 done, qint64 total, const QString &text) {
         const qint64 percent = total > 0 ? done * 100 / total : 100;
         if (terminal) {
             err() << "\r\033[K" << text << ": " << percent << "%";
@@ -85,7 +99,8 @@ JobControl progressPrinter()
             *lastText = text.section(u',', 0, 0);
             err() << text << ": " << percent << "%" << Qt::endl;
         }
-    });
+    };
+    return JobControl(print, [] { return interrupted.load(); });
 }
 
 std::unique_ptr<Project> openProject(const QString &folder, QString *error)
@@ -118,10 +133,10 @@ void printJson(const QJsonValue &value)
 void printImportReport(const ImportReport &report)
 {
     out() << Cli::tr("Files seen: %1, added: %2, updated: %3, unchanged: %4, duplicates: %5, "
-                     "skipped: %6 (%7 s)")
+                     "skipped: %6, deleted since the last import: %7 (%8 s)")
                  .arg(report.filesSeen).arg(report.added).arg(report.updated)
                  .arg(report.unchanged).arg(report.duplicates).arg(report.skipped.size())
-                 .arg(report.seconds, 0, 'f', 1)
+                 .arg(report.missing).arg(report.seconds, 0, 'f', 1)
           << "\n";
     for (qsizetype i = 0; i < std::min<qsizetype>(report.skipped.size(), 50); ++i) {
         const SkippedFile &file = report.skipped[i];
@@ -204,6 +219,13 @@ int runImport(const QStringList &arguments)
         return fail(report.error());
     }
     printImportReport(*report);
+
+    // A path that does not exist is a mistake in the command, not a bad file inside a folder.
+    for (const QString &path : parser.positionalArguments().mid(1)) {
+        if (!QFileInfo::exists(path)) {
+            return fail(Cli::tr("%1 does not exist; check the path.").arg(path));
+        }
+    }
     return ExitOk;
 }
 
@@ -246,11 +268,18 @@ int runLabelsImport(const QStringList &arguments)
         return fail(report.error());
     }
 
-    out() << Cli::tr("Rows: %1, images labelled: %2, assignments: %3, distinct labels: %4, "
-                     "rows without a matching image: %5")
+    out() << Cli::tr("Rows: %1, images matched (their labels replaced): %2, label assignments: "
+                     "%3, distinct labels: %4, rows without a matching image: %5, rows matching "
+                     "several images: %6")
                  .arg(report->rows).arg(report->matchedImages).arg(report->assignments)
-                 .arg(report->labels).arg(report->unmatchedCount)
+                 .arg(report->labels).arg(report->unmatchedCount).arg(report->ambiguousCount)
           << "\n";
+    if (!report->ambiguous.isEmpty()) {
+        out() << "  " << Cli::tr("matching several images (left unlabelled; use full paths), "
+                                 "e.g.: %1")
+                             .arg(report->ambiguous.mid(0, 10).join(QStringLiteral(", ")))
+              << "\n";
+    }
     if (!report->unmatched.isEmpty()) {
         out() << "  " << Cli::tr("unmatched, e.g.: %1")
                              .arg(report->unmatched.mid(0, 10).join(QStringLiteral(", ")))
@@ -266,6 +295,7 @@ int runLabelsExport(const QStringList &arguments)
     parser.setApplicationDescription(Cli::tr("Export image labels to a CSV file."));
     parser.addPositionalArgument(QStringLiteral("PROJECT"), Cli::tr("Project folder."));
     parser.addPositionalArgument(QStringLiteral("CSV"), Cli::tr("CSV file to write."));
+    parser.addOption({QStringLiteral("overwrite"), Cli::tr("Replace the CSV file if it exists.")});
     int code = ExitOk;
     if (!parse(parser, arguments, 2, &code)) {
         return code;
@@ -276,7 +306,9 @@ int runLabelsExport(const QStringList &arguments)
     if (!project) {
         return fail(error);
     }
-    if (Status status = exportLabelsCsv(*project, parser.positionalArguments()[1]); !status) {
+    if (Status status = exportLabelsCsv(*project, parser.positionalArguments()[1],
+                                        parser.isSet(QStringLiteral("overwrite")));
+        !status) {
         return fail(status.error());
     }
     out() << Cli::tr("Wrote %1").arg(parser.positionalArguments()[1]) << Qt::endl;
@@ -314,7 +346,9 @@ std::optional<TrainSettings> trainSettings(const QCommandLineParser &parser)
     all = all && ok;
     settings.device = parser.value(QStringLiteral("device"));
     settings.liveEvenIfWorse = parser.isSet(QStringLiteral("live-even-if-worse"));
-    if (!all) {
+    const int maxThreads = 4 * QThread::idealThreadCount();
+    if (!all || settings.epochs < 1 || settings.batchSize < 2 || settings.threads < 0
+        || settings.threads > maxThreads) {
         return std::nullopt;
     }
     return settings;
@@ -364,7 +398,10 @@ int runTrain(const QStringList &arguments)
     }
     const auto settings = trainSettings(parser);
     if (!settings) {
-        err() << Cli::tr("--epochs, --batch-size and --threads take whole numbers.") << "\n";
+        err() << Cli::tr("--epochs takes a whole number of at least 1, --batch-size one of at "
+                         "least 2 and --threads one from 0 (every core) to %1.")
+                     .arg(4 * QThread::idealThreadCount())
+              << "\n";
         return ExitUsage;
     }
 
@@ -423,8 +460,8 @@ int runKnn(const QStringList &arguments)
     }
     const auto image = findImage(*project, parser.positionalArguments()[1]);
     if (!image) {
-        return fail(Cli::tr("No image '%1' in this project; give an image id (see 'info') "
-                            "or the path it was imported from.")
+        return fail(Cli::tr("No image '%1' in this project; give the full path it was imported "
+                            "from, or an image id (the 'id' field of 'knn --json').")
                         .arg(parser.positionalArguments()[1]));
     }
     if (image->status != ImageStatus::Ok) {
@@ -587,7 +624,9 @@ int runDemo(const QStringList &arguments)
     const int limit = parser.value(QStringLiteral("limit")).toInt(&ok);
     const auto settings = trainSettings(parser);
     if (!ok || !settings) {
-        err() << Cli::tr("--limit, --epochs, --batch-size and --threads take whole numbers.")
+        err() << Cli::tr("--limit takes a whole number; --epochs one of at least 1, --batch-size "
+                         "one of at least 2 and --threads one from 0 (every core) to %1.")
+                     .arg(4 * QThread::idealThreadCount())
               << "\n";
         return ExitUsage;
     }
@@ -657,11 +696,22 @@ int runDemo(const QStringList &arguments)
                           project.labelsOfImage(neighbour.id).join(QStringLiteral(", ")))
               << "\n";
     }
-    out() << Cli::tr("Open it in the app with: likeness %1").arg(project.folder()) << Qt::endl;
+    const QString gui = QDir(QCoreApplication::applicationDirPath())
+                            .absoluteFilePath(QStringLiteral("../gui/likeness"));
+    out() << Cli::tr("Open it in the app with: %1 %2")
+                 .arg(QFileInfo::exists(gui) ? QDir::cleanPath(gui) : QStringLiteral("likeness"),
+                      project.folder())
+          << Qt::endl;
     return ExitOk;
 }
 
 } // namespace
+
+void installInterruptHandlers()
+{
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+}
 
 const QVector<Command> &commands()
 {
@@ -672,7 +722,7 @@ const QVector<Command> &commands()
          QStringLiteral("labels import PROJECT CSV --image-column NAME --labels-column NAME "
                         "[--separator S]"),
          runLabelsImport},
-        {QStringLiteral("labels export"), QStringLiteral("labels export PROJECT CSV"),
+        {QStringLiteral("labels export"), QStringLiteral("labels export PROJECT CSV [--overwrite]"),
          runLabelsExport},
         {QStringLiteral("train"),
          QStringLiteral("train PROJECT [--epochs N] [--device auto|cpu|cuda]"), runTrain},

@@ -22,6 +22,9 @@ struct Command
 
 const QVector<Command> &commands();
 
+// Makes Ctrl+C and SIGTERM cancel the running job cleanly (a second one ends the program).
+void installInterruptHandlers();
+
 class Cli
 {
     Q_DECLARE_TR_FUNCTIONS(Cli)

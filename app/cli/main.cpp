@@ -30,6 +30,7 @@ int main(int argc, char *argv[])
     QCoreApplication::setOrganizationName(QStringLiteral("Likeness"));
     QCoreApplication::setApplicationVersion(likeness::applicationVersion());
 
+    installInterruptHandlers();
     QStringList arguments = app.arguments();
     if (arguments.removeAll(QStringLiteral("--verbose")) > 0) {
         QLoggingCategory::setFilterRules(QStringLiteral("likeness.*=true"));
@@ -50,7 +51,8 @@ int main(int argc, char *argv[])
     // "labels import" and "labels export" are two words; every other command is one.
     QString name = arguments[1];
     qsizetype rest = 2;
-    if (name == QStringLiteral("labels") && arguments.size() > 2) {
+    if (name == QStringLiteral("labels") && arguments.size() > 2
+        && !arguments[2].startsWith(u'-')) {
         name += u' ' + arguments[2];
         rest = 3;
     }

@@ -152,8 +152,13 @@ DecodedImage decodeImageBytes(const QByteArray &bytes, const DecodeOptions &opti
     const Format format = sniffFormat(bytes);
     if (format == Format::Unknown) {
         return failed(image, ImageStatus::Unsupported,
-                      QStringLiteral("not an image in a format Likeness reads (JPEG, PNG, GIF, "
-                                     "BMP, TIFF, WebP)"));
+                      QStringLiteral("not an image in a format Likeness reads (JPEG, PNG, BMP, "
+                                     "TIFF, WebP)"));
+    }
+    if (format == Format::Gif) {
+        // TODO(#4): decode GIF (first frame); OpenCV 4.6 has no GIF reader.
+        return failed(image, ImageStatus::Unsupported,
+                      QStringLiteral("GIF images cannot be read yet; convert them to PNG"));
     }
 
     // JPEG is read as colour so that OpenCV applies its EXIF orientation; other formats keep
@@ -165,9 +170,15 @@ DecodedImage decodeImageBytes(const QByteArray &bytes, const DecodeOptions &opti
                              const_cast<char *>(bytes.constData()));
         decoded = cv::imdecode(buffer, flags);
     } catch (const cv::Exception &error) {
+        // OpenCV refuses declared sizes past its own pixel limit before allocating.
+        if (error.msg.find("validateInputImageSize") != std::string::npos) {
+            return failed(image, ImageStatus::Unsupported,
+                          QStringLiteral("the image declares more pixels than the limit of %1")
+                              .arg(options.maxPixels));
+        }
         return failed(image, ImageStatus::Corrupt,
                       QStringLiteral("the decoder failed: %1")
-                          .arg(QString::fromStdString(error.msg)));
+                          .arg(QString::fromStdString(error.msg).trimmed()));
     }
     if (decoded.empty()) {
         return failed(image, ImageStatus::Corrupt,

@@ -73,6 +73,29 @@ QVector<Candidate> collectFiles(const QStringList &paths, QVector<SkippedFile> &
     return candidates;
 }
 
+// Images that were imported from the given folders before and whose files are gone now are
+// marked missing (they keep their labels and judgments, and leave the neighbour index).
+Status markDeletedFiles(Project &project, const QStringList &paths, ImportReport &report)
+{
+    QVector<ImageRecord> gone;
+    for (const QString &path : paths) {
+        if (!QFileInfo(path).isDir()) {
+            continue;
+        }
+        const QString folder = QFileInfo(path).absoluteFilePath() + u'/';
+        for (const ImageRecord &record : project.imagesUnder(folder)) {
+            if (record.status != ImageStatus::Missing && !QFileInfo::exists(record.path)) {
+                ImageRecord missing = record;
+                missing.status = ImageStatus::Missing;
+                missing.error = QStringLiteral("the file was deleted or moved");
+                gone.append(missing);
+            }
+        }
+    }
+    report.missing = gone.size();
+    return gone.isEmpty() ? Status() : project.upsertImages(gone);
+}
+
 } // namespace
 
 Result<ImportReport> importImages(Project &project, const QStringList &paths,
@@ -152,12 +175,12 @@ Result<ImportReport> importImages(Project &project, const QStringList &paths,
         QVector<QByteArray> inputs;
         for (qsizetype i = 0; i < records.size(); ++i) {
             const DecodedImage &image = decoded[i].image;
-            pathsBefore.contains(records[i].path) ? ++report.updated : ++report.added;
             if (!image.ok) {
                 report.skipped.append({records[i].path, image.status, image.error});
                 qCInfo(lcImport) << "skipped" << records[i].path << image.error;
                 continue;
             }
+            pathsBefore.contains(records[i].path) ? ++report.updated : ++report.added;
             if (knownHashes.contains(image.contentHash)) {
                 ++report.duplicates;
             }
@@ -171,6 +194,11 @@ Result<ImportReport> importImages(Project &project, const QStringList &paths,
         }
     }
 
+    if (!report.canceled) {
+        if (Status status = markDeletedFiles(project, paths, report); !status) {
+            return Result<ImportReport>::failure(status.error());
+        }
+    }
     control.setProgress(candidates.size(), candidates.size(), QStringLiteral("Imported"));
     report.seconds = timer.elapsed() / 1000.0;
     qCInfo(lcImport) << "import finished:" << report.added << "added," << report.updated

@@ -17,6 +17,8 @@ struct SkippedFile
     QString reason;
 };
 
+// Counts of one import. Added and updated count readable images only; files that cannot be
+// used are listed in skipped (and recorded in the project with their status and reason).
 struct ImportReport
 {
     qint64 filesSeen = 0;
@@ -24,6 +26,7 @@ struct ImportReport
     qint64 updated = 0;
     qint64 unchanged = 0;
     qint64 duplicates = 0; // same content hash as another image already in the project
+    qint64 missing = 0;    // imported from these folders before, and deleted since
     bool canceled = false;
     QVector<SkippedFile> skipped;
     double seconds = 0;

@@ -11,13 +11,14 @@
 
 namespace likeness {
 
-QVector<QStringList> parseCsv(const QString &text)
+QVector<QStringList> parseCsv(const QString &text, qsizetype *unclosedQuoteRow)
 {
     QVector<QStringList> rows;
     QStringList row;
     QString field;
     bool quoted = false;
     bool fieldStarted = false;
+    qsizetype quoteRow = 0;
 
     for (qsizetype i = 0; i < text.size(); ++i) {
         const QChar c = text[i];
@@ -36,6 +37,7 @@ QVector<QStringList> parseCsv(const QString &text)
         if (c == u'"' && !fieldStarted) {
             quoted = true;
             fieldStarted = true;
+            quoteRow = rows.size() + 1;
         } else if (c == u',') {
             row.append(field);
             field.clear();
@@ -57,6 +59,9 @@ QVector<QStringList> parseCsv(const QString &text)
     if (fieldStarted || !row.isEmpty()) {
         row.append(field);
         rows.append(row);
+    }
+    if (unclosedQuoteRow) {
+        *unclosedQuoteRow = quoted ? quoteRow : 0;
     }
     return rows;
 }
@@ -82,13 +87,26 @@ Result<LabelCsvReport> importLabelsCsv(Project &project, const QString &csvPath,
         return Result<LabelCsvReport>::failure(
             QStringLiteral("Cannot read %1: %2").arg(csvPath, file.errorString()));
     }
-    QString text = QString::fromUtf8(file.readAll());
+    QStringDecoder decode(QStringConverter::Utf8);
+    QString text = decode(file.readAll());
+    if (decode.hasError()) {
+        return Result<LabelCsvReport>::failure(
+            QStringLiteral("%1 is not UTF-8 text; save it as UTF-8 (CSV UTF-8) and import it "
+                           "again. Nothing was changed.").arg(csvPath));
+    }
     if (text.startsWith(QChar(0xFEFF))) {
         text.remove(0, 1);
     }
-    const QVector<QStringList> rows = parseCsv(text);
+    qsizetype unclosedRow = 0;
+    const QVector<QStringList> rows = parseCsv(text, &unclosedRow);
     if (rows.isEmpty()) {
         return Result<LabelCsvReport>::failure(QStringLiteral("%1 is empty.").arg(csvPath));
+    }
+    if (unclosedRow > 0) {
+        return Result<LabelCsvReport>::failure(
+            QStringLiteral("%1 has a quote opened in row %2 that is never closed; fix the file "
+                           "and import it again. Nothing was changed.").arg(csvPath)
+                .arg(unclosedRow));
     }
 
     const QStringList header = rows.first();
@@ -106,8 +124,19 @@ Result<LabelCsvReport> importLabelsCsv(Project &project, const QString &csvPath,
     }
 
     // An image is found by its path (absolute or relative to the CSV), then by file name or
-    // stem, so a column of bare identifiers such as OpenMoji's hexcodes works too.
-    const QHash<QString, qint64> byStem = project.imageIdsByStem();
+    // stem, so a column of bare identifiers such as OpenMoji's hexcodes works too. A name that
+    // several images share maps to AmbiguousImage.
+    constexpr qint64 AmbiguousImage = -1;
+    QHash<QString, qint64> byName;
+    for (const ImageRecord &record : project.imagesUnder(QStringLiteral("/"))) {
+        const QFileInfo info(record.path);
+        for (const QString &name : {info.fileName(), info.completeBaseName()}) {
+            const auto known = byName.constFind(name);
+            byName.insert(name, known == byName.cend() || known.value() == record.id
+                                    ? record.id
+                                    : AmbiguousImage);
+        }
+    }
     const QString csvFolder = QFileInfo(csvPath).absolutePath();
     auto findImage = [&](const QString &value) -> qint64 {
         for (const QString &path : {value, csvFolder + u'/' + value}) {
@@ -115,8 +144,7 @@ Result<LabelCsvReport> importLabelsCsv(Project &project, const QString &csvPath,
                 return record->id;
             }
         }
-        const QFileInfo info(value);
-        return byStem.value(info.completeBaseName(), byStem.value(value, 0));
+        return byName.value(value, 0);
     };
 
     LabelCsvReport report;
@@ -130,6 +158,13 @@ Result<LabelCsvReport> importLabelsCsv(Project &project, const QString &csvPath,
         ++report.rows;
         const QString key = row.value(imageColumn).trimmed();
         const qint64 imageId = key.isEmpty() ? 0 : findImage(key);
+        if (imageId == AmbiguousImage) {
+            ++report.ambiguousCount;
+            if (report.ambiguous.size() < 100) {
+                report.ambiguous.append(key);
+            }
+            continue;
+        }
         if (imageId == 0) {
             ++report.unmatchedCount;
             if (report.unmatched.size() < 100) {
@@ -168,8 +203,25 @@ Result<LabelCsvReport> importLabelsCsv(Project &project, const QString &csvPath,
     return report;
 }
 
-Status exportLabelsCsv(const Project &project, const QString &csvPath)
+Status exportLabelsCsv(const Project &project, const QString &csvPath, bool overwrite)
 {
+    const QFileInfo target(csvPath);
+    const QString name = target.fileName();
+    if (target.absolutePath() == QFileInfo(project.folder()).absoluteFilePath()
+        && (name.startsWith(QStringLiteral("project.sqlite"))
+            || name.startsWith(QStringLiteral("thumbs.sqlite")))) {
+        return Status::failure(QStringLiteral("%1 is one of the project's own database files; "
+                                              "choose another file name for the CSV.")
+                                   .arg(csvPath));
+    }
+    if (target.isDir()) {
+        return Status::failure(QStringLiteral("%1 is a folder; give a file name.").arg(csvPath));
+    }
+    if (target.exists() && !overwrite) {
+        return Status::failure(QStringLiteral("%1 exists already; choose another name or allow "
+                                              "overwriting it (--overwrite).").arg(csvPath));
+    }
+
     QSaveFile file(csvPath);
     if (!file.open(QIODevice::WriteOnly)) {
         return Status::failure(QStringLiteral("Cannot write %1: %2")

@@ -18,7 +18,9 @@ public:
     using ProgressSink = std::function<void(qint64 done, qint64 total, const QString &text)>;
 
     JobControl() = default;
-    explicit JobControl(ProgressSink sink) : m_sink(std::move(sink)) {}
+    explicit JobControl(ProgressSink sink, std::function<bool()> cancelCheck = {})
+        : m_sink(std::move(sink)), m_canceledCheck(std::move(cancelCheck))
+    {}
 
     void setProgress(qint64 done, qint64 total, const QString &text = {});
     void cancel() { m_canceled = true; }

@@ -6,9 +6,12 @@
 #include "ml/network.h"
 #include "store/project.h"
 
+#include <QCryptographicHash>
 #include <QDataStream>
 #include <QFile>
 #include <QSaveFile>
+#include <QSqlQuery>
+#include <QVariant>
 
 #include <algorithm>
 
@@ -17,6 +20,7 @@ namespace likeness {
 namespace {
 
 constexpr quint32 Magic = 0x4d454b4c; // "LKEM" read as little-endian bytes
+constexpr int FingerprintBytes = 32;
 constexpr int EmbedChunk = 512;
 
 } // namespace
@@ -38,6 +42,9 @@ Status saveEmbeddings(const QString &path, const EmbeddingMatrix &matrix)
     out.setByteOrder(QDataStream::LittleEndian);
     out << Magic << quint32(matrix.version) << quint32(matrix.dimension)
         << quint64(matrix.ids.size());
+    const QByteArray fingerprint = matrix.contentFingerprint.leftJustified(FingerprintBytes,
+                                                                           '\0', true);
+    out.writeRawData(fingerprint.constData(), FingerprintBytes);
     for (qint64 id : matrix.ids) {
         out << id;
     }
@@ -65,7 +72,9 @@ Result<EmbeddingMatrix> loadEmbeddings(const QString &path)
     quint32 dimension = 0;
     quint64 rows = 0;
     in >> magic >> version >> dimension >> rows;
-    const quint64 expected = 20 + rows * 8 + rows * dimension * 4;
+    QByteArray fingerprint(FingerprintBytes, '\0');
+    in.readRawData(fingerprint.data(), FingerprintBytes);
+    const quint64 expected = 20 + FingerprintBytes + rows * 8 + rows * dimension * 4;
     if (magic != Magic || dimension == 0 || quint64(file.size()) != expected) {
         return Result<EmbeddingMatrix>::failure(
             QStringLiteral("%1 is not a complete embedding file; it will be rebuilt.")
@@ -75,6 +84,7 @@ Result<EmbeddingMatrix> loadEmbeddings(const QString &path)
     EmbeddingMatrix matrix;
     matrix.version = int(version);
     matrix.dimension = int(dimension);
+    matrix.contentFingerprint = fingerprint;
     matrix.ids.resize(qsizetype(rows));
     for (qint64 &id : matrix.ids) {
         in >> id;
@@ -86,6 +96,19 @@ Result<EmbeddingMatrix> loadEmbeddings(const QString &path)
         return Result<EmbeddingMatrix>::failure(QStringLiteral("Cannot read %1.").arg(path));
     }
     return matrix;
+}
+
+QByteArray imageContentFingerprint(const Project &project)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    QSqlQuery query(project.database());
+    query.setForwardOnly(true);
+    query.exec(QStringLiteral("SELECT id, content_hash FROM images WHERE status = 'ok'"
+                              " ORDER BY id"));
+    while (query.next()) {
+        hash.addData(query.value(0).toByteArray() + ':' + query.value(1).toByteArray() + '\n');
+    }
+    return hash.result();
 }
 
 Result<EmbeddingMatrix> embedProjectImages(Project &project, int version, JobControl &control)
@@ -138,6 +161,7 @@ Result<EmbeddingMatrix> embedProjectImages(Project &project, int version, JobCon
         matrix.ids.append(chunkIds);
     }
     control.setProgress(ids.size(), ids.size(), QStringLiteral("Embedded"));
+    matrix.contentFingerprint = imageContentFingerprint(project);
     return matrix;
 }
 

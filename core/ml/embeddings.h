@@ -17,6 +17,7 @@ struct EmbeddingMatrix
 {
     int version = 0;
     int dimension = 0;
+    QByteArray contentFingerprint; // 32 bytes: imageContentFingerprint() of the rows' images
     QVector<qint64> ids;
     std::vector<float> values; // ids.size() × dimension
 
@@ -25,10 +26,16 @@ struct EmbeddingMatrix
     qint64 rowOf(qint64 imageId) const; // -1 when the image has no row
 };
 
-// File layout: "LKEM" magic, uint32 version, uint32 dimension, uint64 n, n int64 ids,
-// n × d float32. Written atomically (a half-written file never replaces a good one).
+// File layout: "LKEM" magic, uint32 version, uint32 dimension, uint64 n, 32 bytes content
+// fingerprint, n int64 ids, n × d float32. Written atomically (a half-written file never
+// replaces a good one).
 Status saveEmbeddings(const QString &path, const EmbeddingMatrix &matrix);
 Result<EmbeddingMatrix> loadEmbeddings(const QString &path);
+
+// SHA-256 over the (id, content hash) pairs of the project's ok images, in id order: it
+// changes when an image is added, removed or changes content, so a cache made before that is
+// known to be stale.
+QByteArray imageContentFingerprint(const Project &project);
 
 // Embeds every ok image of the project with the given model version (0: classic
 // descriptor; otherwise the trained model stored in models/vNNNN/).

@@ -253,6 +253,7 @@ Result<TrainReport> trainModelVersion(Project &project, const TrainSettings &set
     record.backbone = QStringLiteral("convnet");
     record.status = QStringLiteral("training");
     record.settings = settings.toJson();
+    record.metrics = trainingProcessMarker();
     const auto version = project.addModelVersion(record);
     if (!version) {
         return Answer::failure(version.error());

@@ -3,6 +3,8 @@
 #include "logging.h"
 
 #include <QAtomicInteger>
+#include <QCoreApplication>
+#include <QSysInfo>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -10,6 +12,9 @@
 #include <QSqlQuery>
 #include <QThread>
 #include <QVariant>
+
+#include <cerrno>
+#include <csignal>
 
 namespace likeness {
 
@@ -147,6 +152,37 @@ std::optional<Choice> choiceFromName(const QString &name)
     return std::nullopt;
 }
 
+QJsonObject trainingProcessMarker()
+{
+    return {{QStringLiteral("pid"), QCoreApplication::applicationPid()},
+            {QStringLiteral("host"), QSysInfo::machineHostName()}};
+}
+
+void Project::markInterruptedRuns()
+{
+    QVector<int> interrupted;
+    for (const ModelVersionRecord &record : modelVersions()) {
+        if (record.status != QStringLiteral("training")) {
+            continue;
+        }
+        const qint64 pid = record.metrics.value(QStringLiteral("pid")).toInteger();
+        const bool sameHost = record.metrics.value(QStringLiteral("host")).toString()
+                              == QSysInfo::machineHostName();
+        // kill(pid, 0) sends nothing; ESRCH says no such process exists any more.
+        if (sameHost && (pid <= 0 || (::kill(pid_t(pid), 0) != 0 && errno == ESRCH))) {
+            interrupted.append(record.version);
+        }
+    }
+    for (int version : std::as_const(interrupted)) {
+        const QJsonObject reason{{QStringLiteral("error"),
+                                  QStringLiteral("The training process ended before the run "
+                                                 "finished (killed or crashed).")}};
+        if (updateModelVersion(version, QStringLiteral("interrupted"), reason)) {
+            qCInfo(lcStore) << "model version" << version << "was interrupted";
+        }
+    }
+}
+
 Project::~Project()
 {
     m_db.close();
@@ -196,6 +232,7 @@ Result<std::unique_ptr<Project>> Project::open(const QString &folder)
     if (Status status = project->openConnections(false); !status) {
         return Result<std::unique_ptr<Project>>::failure(status.error());
     }
+    project->markInterruptedRuns();
     return project;
 }
 
@@ -365,18 +402,24 @@ QVector<ImageRecord> Project::images(qint64 offset, qint64 limit) const
     return records;
 }
 
-QHash<QString, qint64> Project::imageIdsByStem() const
+QVector<ImageRecord> Project::imagesUnder(const QString &folder) const
 {
+    // A range on the path index: every path that starts with folder sorts (as UTF-8 bytes)
+    // between folder and folder followed by the highest code point.
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
-    query.exec(QStringLiteral("SELECT id, path FROM images WHERE status = 'ok' ORDER BY id"));
+    query.prepare(
+        QStringLiteral("SELECT %1 FROM images WHERE path >= ? AND path < ? ORDER BY id")
+            .arg(ImageColumns));
+    query.addBindValue(folder);
+    query.addBindValue(folder + QString::fromUcs4(U"\U0010FFFF"));
+    query.exec();
 
-    QHash<QString, qint64> byStem;
+    QVector<ImageRecord> records;
     while (query.next()) {
-        byStem.insert(QFileInfo(query.value(1).toString()).completeBaseName(),
-                      query.value(0).toLongLong());
+        records.append(imageFromQuery(query));
     }
-    return byStem;
+    return records;
 }
 
 Status Project::upsertImages(QVector<ImageRecord> &records)

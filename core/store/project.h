@@ -67,6 +67,10 @@ struct Judgment
     QDateTime createdAt;
 };
 
+// What a version's metrics hold while it trains: the process that trains it, so that a run
+// whose process died can be recognised as interrupted.
+QJsonObject trainingProcessMarker();
+
 struct ModelVersionRecord
 {
     int version = 0;
@@ -120,7 +124,7 @@ public:
     std::optional<ImageRecord> image(qint64 id) const;
     std::optional<ImageRecord> imageByPath(const QString &path) const;
     QVector<ImageRecord> images(qint64 offset, qint64 limit) const; // ordered by id
-    QHash<QString, qint64> imageIdsByStem() const; // file stem -> id (ok images)
+    QVector<ImageRecord> imagesUnder(const QString &folder) const;  // path starts with folder
     // Inserts or updates records by path, in one transaction; sets each record's id.
     Status upsertImages(QVector<ImageRecord> &records);
     Status storeThumbnails(const QVector<qint64> &ids, const QVector<QByteArray> &thumbnails,
@@ -157,6 +161,9 @@ public:
     std::optional<ModelVersionRecord> modelVersion(int version) const;
     Result<int> addModelVersion(const ModelVersionRecord &record); // returns the new number
     Status updateModelVersion(int version, const QString &status, const QJsonObject &metrics);
+    // Marks "training" versions whose training process has ended (killed, crashed) as
+    // "interrupted". Called when a project opens; read-only projects are left as they are.
+    void markInterruptedRuns();
 
     // Key/value settings stored with the project.
     QString setting(const QString &key, const QString &fallback = {}) const;

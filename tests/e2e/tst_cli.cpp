@@ -71,7 +71,8 @@ void tst_Cli::initTestCase()
                             QStringLiteral("hexcode"), QStringLiteral("--labels-column"),
                             QStringLiteral("tags")});
     QVERIFY2(labels.exitCode == 0, labels.err.constData());
-    QVERIFY2(labels.out.contains("images labelled: 300"), labels.out.constData());
+    QVERIFY2(labels.out.contains("images matched (their labels replaced): 300"),
+             labels.out.constData());
 }
 
 void tst_Cli::openMojiImportLabelsAndNeighbours()
@@ -177,6 +178,10 @@ void tst_Cli::errorsSayWhatToDo_data()
     QTest::newRow("bad k") << QStringList{"knn", "x", "y", "-k", "zero"} << 2 << "-k takes";
     QTest::newRow("labels without columns")
         << QStringList{"labels", "import", "p", "f.csv"} << 2 << "--image-column";
+    QTest::newRow("import of a path that does not exist")
+        << QStringList{"import", m_project, nowhere} << 1 << "does not exist";
+    QTest::newRow("too many threads")
+        << QStringList{"train", "p", "--threads", "100000"} << 2 << "--threads";
 }
 
 void tst_Cli::errorsSayWhatToDo()

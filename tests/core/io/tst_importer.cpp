@@ -23,6 +23,7 @@ private Q_SLOTS:
     void duplicatesAreReported();
     void transparencyBecomesWhiteForTheModel();
     void symlinkLoopDoesNotHang();
+    void deletedFilesBecomeMissing();
     void cancelStopsEarly();
 
 private:
@@ -99,7 +100,7 @@ void tst_Importer::badFilesAreRecordedAndImportGoesOn()
                                      control);
     QVERIFY2(report, qPrintable(report.error()));
     QCOMPARE(report->filesSeen, 3);
-    QCOMPARE(report->added, 3);
+    QCOMPARE(report->added, 2);
     QCOMPARE(report->skipped.size(), 1);
     QCOMPARE(report->skipped.first().status, status);
     QVERIFY2(report->skipped.first().reason.contains(reason),
@@ -181,6 +182,27 @@ void tst_Importer::symlinkLoopDoesNotHang()
                                      control);
     QVERIFY(report);
     QCOMPARE(m_project->imageCount(), 1);
+}
+
+void tst_Importer::deletedFilesBecomeMissing()
+{
+    const QString doomed = writeImage(QStringLiteral("doomed.png"), Qt::red);
+    writeImage(QStringLiteral("stays.png"), Qt::blue);
+    JobControl control;
+    QVERIFY(importImages(*m_project, {m_dir->filePath(QStringLiteral("images"))}, control));
+    QVERIFY(m_project->addLabel({m_project->imageByPath(doomed)->id}, QStringLiteral("kept"),
+                                LabelSource::Human, {}));
+
+    QVERIFY(QFile::remove(doomed));
+    const auto report = importImages(*m_project, {m_dir->filePath(QStringLiteral("images"))},
+                                     control);
+    QVERIFY(report);
+    QCOMPARE(report->missing, 1);
+    QCOMPARE(report->unchanged, 1);
+    const auto record = m_project->imageByPath(doomed);
+    QCOMPARE(record->status, ImageStatus::Missing);
+    QCOMPARE(m_project->imageCount(ImageStatus::Ok), 1);
+    QCOMPARE(m_project->labelsOfImage(record->id), QStringList{QStringLiteral("kept")});
 }
 
 void tst_Importer::cancelStopsEarly()

@@ -21,6 +21,10 @@ private Q_SLOTS:
     void unknownColumnNamesTheColumns();
     void exportThenImportRoundTrips();
     void openMojiSubset();
+    void exportNeverOverwritesTheProject();
+    void badCsvIsRefusedWithoutChanges_data();
+    void badCsvIsRefusedWithoutChanges();
+    void ambiguousNamesLabelNothing();
 };
 
 void tst_LabelsCsv::parseCsv_data()
@@ -158,6 +162,92 @@ void tst_LabelsCsv::openMojiSubset()
     const QStringList tags = (*project)->labelsOfImage(grin->id);
     QVERIFY(tags.contains(QStringLiteral("face")));
     QVERIFY(tags.contains(QStringLiteral("smile")));
+}
+
+// Exporting onto the project's database once replaced it with CSV text.
+void tst_LabelsCsv::exportNeverOverwritesTheProject()
+{
+    QTemporaryDir dir;
+    auto project = projectWithImages(dir, 1);
+    QVERIFY(project->addLabel(project->imageIds(), QStringLiteral("kept"), LabelSource::Human, {}));
+
+    for (const QString &file : {QStringLiteral("project.sqlite"),
+                                QStringLiteral("project.sqlite-wal"),
+                                QStringLiteral("thumbs.sqlite")}) {
+        const Status status = exportLabelsCsv(*project, project->filePath(file), true);
+        QVERIFY(!status);
+        QVERIFY2(status.error().contains(QStringLiteral("own database")),
+                 qPrintable(status.error()));
+    }
+
+    const QString existing = dir.filePath(QStringLiteral("existing.csv"));
+    writeText(existing, QStringLiteral("precious"));
+    const Status refused = exportLabelsCsv(*project, existing);
+    QVERIFY(!refused);
+    QVERIFY(refused.error().contains(QStringLiteral("--overwrite")));
+    QVERIFY(exportLabelsCsv(*project, existing, true));
+    QVERIFY(project->labelAssignmentCount() == 1);
+    auto reopened = Project::open(project->folder());
+    QVERIFY2(reopened, qPrintable(reopened.error()));
+}
+
+void tst_LabelsCsv::badCsvIsRefusedWithoutChanges_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("message");
+
+    QTest::newRow("Latin-1 text") << QByteArray("name,tags\nimg0,caf\xe9\n") << "not UTF-8";
+    QTest::newRow("unclosed quote")
+        << QByteArray("name,tags\nimg0,\"red\nimg1,blue\n") << "never closed";
+    QTest::newRow("empty file") << QByteArray() << "empty";
+}
+
+void tst_LabelsCsv::badCsvIsRefusedWithoutChanges()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, message);
+
+    QTemporaryDir dir;
+    auto project = projectWithImages(dir, 2);
+    QVERIFY(project->addLabel(project->imageIds(), QStringLiteral("kept"), LabelSource::Human,
+                              {}));
+    QFile file(dir.filePath(QStringLiteral("bad.csv")));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(bytes);
+    file.close();
+
+    LabelCsvOptions options{QStringLiteral("name"), QStringLiteral("tags"), QStringLiteral(",")};
+    const auto report = importLabelsCsv(*project, file.fileName(), options);
+    QVERIFY(!report);
+    QVERIFY2(report.error().contains(message), qPrintable(report.error()));
+    QCOMPARE(project->labelAssignmentCount(), 2);
+}
+
+// Two folders with a file of the same name: the bare name labels neither.
+void tst_LabelsCsv::ambiguousNamesLabelNothing()
+{
+    QTemporaryDir dir;
+    for (const QString &folder : {QStringLiteral("x1"), QStringLiteral("x2")}) {
+        QDir(dir.path()).mkpath(folder);
+        QImage image(8, 8, QImage::Format_RGB32);
+        image.fill(folder == QStringLiteral("x1") ? Qt::red : Qt::blue);
+        QVERIFY(image.save(dir.filePath(folder + QStringLiteral("/a.png"))));
+    }
+    auto project = Project::create(dir.filePath(QStringLiteral("p")));
+    JobControl control;
+    QVERIFY(importImages(**project, {dir.filePath(QStringLiteral("x1")),
+                                     dir.filePath(QStringLiteral("x2"))}, control));
+    writeText(dir.filePath(QStringLiteral("l.csv")),
+              QStringLiteral("name,tags\na.png,red\nx1/a.png,warm\n"));
+
+    LabelCsvOptions options{QStringLiteral("name"), QStringLiteral("tags"), QStringLiteral(",")};
+    const auto report = importLabelsCsv(**project, dir.filePath(QStringLiteral("l.csv")), options);
+    QVERIFY2(report, qPrintable(report.error()));
+    QCOMPARE(report->ambiguousCount, 1);
+    QCOMPARE(report->ambiguous, QStringList{QStringLiteral("a.png")});
+    QCOMPARE(report->matchedImages, 1);
+    const auto first = (*project)->imageByPath(dir.filePath(QStringLiteral("x1/a.png")));
+    QCOMPARE((*project)->labelsOfImage(first->id), QStringList{QStringLiteral("warm")});
 }
 
 QTEST_GUILESS_MAIN(tst_LabelsCsv)

@@ -1,5 +1,6 @@
 #include "store/project.h"
 
+#include <QProcess>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -20,6 +21,7 @@ private Q_SLOTS:
     void judgmentUndoAndRedo();
     void modelVersionsStartWithClassic();
     void restoredJudgmentWithoutTimeGetsOne();
+    void deadTrainingRunIsMarkedInterrupted();
 
 private:
     static QVector<qint64> addImages(Project &project, int count);
@@ -199,6 +201,36 @@ void tst_Project::restoredJudgmentWithoutTimeGetsOne()
     QVERIFY2(status, qPrintable(status.error()));
     QCOMPARE((*project)->judgments().first().id, 7);
     QVERIFY((*project)->judgments().first().createdAt.isValid());
+}
+
+// A run whose process was killed used to stay "training" for ever.
+void tst_Project::deadTrainingRunIsMarkedInterrupted()
+{
+    QTemporaryDir dir;
+    {
+        auto project = Project::create(dir.path());
+        QVERIFY(project);
+        ModelVersionRecord alive;
+        alive.backbone = QStringLiteral("convnet");
+        alive.status = QStringLiteral("training");
+        alive.metrics = trainingProcessMarker();
+        QVERIFY((*project)->addModelVersion(alive));
+
+        // A finished child process gives a pid that is certainly no longer running.
+        QProcess child;
+        child.start(QStringLiteral("true"), QStringList());
+        QVERIFY(child.waitForStarted());
+        const qint64 pid = child.processId();
+        QVERIFY(child.waitForFinished());
+        ModelVersionRecord dead = alive;
+        dead.metrics.insert(QStringLiteral("pid"), pid);
+        QVERIFY((*project)->addModelVersion(dead));
+    }
+
+    auto reopened = Project::open(dir.path());
+    QVERIFY(reopened);
+    QCOMPARE((*reopened)->modelVersion(1)->status, QStringLiteral("training"));
+    QCOMPARE((*reopened)->modelVersion(2)->status, QStringLiteral("interrupted"));
 }
 
 QTEST_GUILESS_MAIN(tst_Project)

@@ -39,6 +39,10 @@
         <source>Likeness</source>
         <translation>Likeness</translation>
     </message>
+    <message>
+        <source>%1 is not a Likeness project folder.</source>
+        <translation>%1 ist kein Likeness-Projektordner.</translation>
+    </message>
 </context>
 <context>
     <name>likeness::GalleryModel</name>

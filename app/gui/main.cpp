@@ -120,6 +120,14 @@ int main(int argc, char *argv[])
     QGuiApplication::setApplicationDisplayName(CommandLine::tr("Likeness"));
     const Options options = parseCommandLine(app);
 
+    // A screenshot run has nobody to click away an error dialog: say it and stop instead.
+    if (!options.screenshot.isEmpty() && !options.project.isEmpty()
+        && !likeness::Project::isProject(options.project)) {
+        qCCritical(lcGui).noquote() << CommandLine::tr("%1 is not a Likeness project folder.")
+                                           .arg(options.project);
+        return 1;
+    }
+
     likeness::MainWindow window(options.annotator);
     window.showTab(options.tab);
     window.show();

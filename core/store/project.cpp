@@ -1,15 +1,20 @@
 #include "project.h"
 
 #include "logging.h"
+#include "schema.h"
 
 #include <QAtomicInteger>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QLockFile>
+#include <QMutex>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
 #include <QVariant>
+
+#include <map>
 
 namespace likeness {
 
@@ -17,6 +22,109 @@ namespace {
 
 const QString DatabaseFile = QStringLiteral("project.sqlite");
 const QString CacheFile = QStringLiteral("thumbs.sqlite");
+const QString LockFile = QStringLiteral("project.lock");
+
+QString describeOwner(const QLockFile &lock)
+{
+    qint64 pid = 0;
+    QString host;
+    QString application;
+    if (!lock.getLockInfo(&pid, &host, &application)) {
+        return QStringLiteral("another program");
+    }
+    return QStringLiteral("%1 (process %2 on %3)")
+        .arg(application.isEmpty() ? QStringLiteral("another program") : application)
+        .arg(pid)
+        .arg(host.isEmpty() ? QStringLiteral("an unknown host") : host);
+}
+
+// The folder locks this process holds, each shared by every Project object of the process
+// that has the folder open for writing (the GUI opens one per thread). Counting users here
+// rather than giving each object its own QLockFile keeps one process from locking itself out.
+class LockRegistry
+{
+public:
+    static LockRegistry &instance()
+    {
+        static LockRegistry registry;
+        return registry;
+    }
+
+    // Adds a user of the folder's lock, taking the lock on the first one.
+    Status acquire(const QString &key, const QString &folder)
+    {
+        QMutexLocker locker(&m_mutex);
+        auto it = m_locks.find(key);
+        if (it != m_locks.end()) {
+            ++it->second.users;
+            return {};
+        }
+
+        auto lock = std::make_unique<QLockFile>(QDir(folder).filePath(LockFile));
+        // A live owner's lock never goes stale by age: the GUI keeps a project open for days.
+        lock->setStaleLockTime(0);
+        if (!lock->tryLock(0)) {
+            return Status::failure(lockError(*lock, folder));
+        }
+        qCDebug(lcStore) << "locked" << folder;
+        m_locks.emplace(key, Entry{std::move(lock), 1});
+        return {};
+    }
+
+    void release(const QString &key)
+    {
+        QMutexLocker locker(&m_mutex);
+        auto it = m_locks.find(key);
+        Q_ASSERT(it != m_locks.end());
+        if (it != m_locks.end() && --it->second.users == 0) {
+            m_locks.erase(it);
+        }
+    }
+
+    bool heldHere(const QString &key)
+    {
+        QMutexLocker locker(&m_mutex);
+        return m_locks.find(key) != m_locks.end();
+    }
+
+private:
+    struct Entry
+    {
+        std::unique_ptr<QLockFile> file;
+        int users = 0;
+    };
+
+    static QString lockError(const QLockFile &lock, const QString &folder)
+    {
+        switch (lock.error()) {
+        case QLockFile::LockFailedError:
+            return QStringLiteral("%1 is open for writing in %2. Close it there first (or "
+                                  "open the project read-only). If that program no longer "
+                                  "runs, delete %3.")
+                .arg(folder, describeOwner(lock), QDir(folder).filePath(LockFile));
+        case QLockFile::PermissionError:
+            return QStringLiteral("Cannot write to the project folder %1 (it is read-only "
+                                  "or you lack permission). Likeness must write there to "
+                                  "keep your work: copy the project to a writable place, "
+                                  "or open it read-only.").arg(folder);
+        case QLockFile::NoError:
+        case QLockFile::UnknownError:
+            break;
+        }
+        return QStringLiteral("Cannot create %1 (is the disk full?).")
+            .arg(QDir(folder).filePath(LockFile));
+    }
+
+    QMutex m_mutex;
+    std::map<QString, Entry> m_locks; // guarded by m_mutex
+};
+
+// Processes of one host see one folder under one key, however the path was written.
+QString lockKey(const QString &folder)
+{
+    const QString canonical = QFileInfo(folder).canonicalFilePath();
+    return canonical.isEmpty() ? QFileInfo(folder).absoluteFilePath() : canonical;
+}
 
 QString sqlError(const QSqlQuery &query)
 {
@@ -32,58 +140,6 @@ Status exec(QSqlDatabase db, const QString &sql)
     }
     return {};
 }
-
-// Schema version 1. Each statement is idempotent only through user_version: migrate() runs
-// it once on an empty database.
-const char *const SchemaV1[] = {
-    "CREATE TABLE images ("
-    " id INTEGER PRIMARY KEY,"
-    " path TEXT NOT NULL UNIQUE,"
-    " content_hash TEXT NOT NULL DEFAULT '',"
-    " width INTEGER NOT NULL DEFAULT 0,"
-    " height INTEGER NOT NULL DEFAULT 0,"
-    " bytes INTEGER NOT NULL DEFAULT 0,"
-    " mtime INTEGER NOT NULL DEFAULT 0,"
-    " status TEXT NOT NULL,"
-    " error TEXT NOT NULL DEFAULT '',"
-    " added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
-    "CREATE INDEX images_hash ON images(content_hash)",
-    "CREATE INDEX images_status ON images(status, id)",
-    "CREATE TABLE annotators (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
-    "CREATE TABLE labels (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
-    " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
-    "CREATE TABLE image_labels ("
-    " image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,"
-    " label_id INTEGER NOT NULL REFERENCES labels(id) ON DELETE CASCADE,"
-    " source TEXT NOT NULL,"
-    " annotator_id INTEGER REFERENCES annotators(id),"
-    " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
-    " PRIMARY KEY (image_id, label_id)) WITHOUT ROWID",
-    "CREATE INDEX image_labels_by_label ON image_labels(label_id, image_id)",
-    "CREATE TABLE triplets ("
-    " id INTEGER PRIMARY KEY,"
-    " anchor_id INTEGER NOT NULL REFERENCES images(id),"
-    " first_id INTEGER NOT NULL REFERENCES images(id),"
-    " second_id INTEGER NOT NULL REFERENCES images(id),"
-    " choice TEXT NOT NULL CHECK (choice IN ('first','second','tie','skip')),"
-    " annotator_id INTEGER REFERENCES annotators(id),"
-    " sampler TEXT NOT NULL DEFAULT '',"
-    " model_version INTEGER NOT NULL DEFAULT 0,"
-    " response_ms INTEGER NOT NULL DEFAULT 0,"
-    " created_at TEXT NOT NULL)",
-    "CREATE INDEX triplets_anchor ON triplets(anchor_id)",
-    "CREATE TABLE models ("
-    " version INTEGER PRIMARY KEY,"
-    " parent INTEGER NOT NULL DEFAULT 0,"
-    " backbone TEXT NOT NULL,"
-    " status TEXT NOT NULL,"
-    " settings TEXT NOT NULL DEFAULT '{}',"
-    " metrics TEXT NOT NULL DEFAULT '{}',"
-    " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
-    "INSERT INTO models(version, backbone, status) VALUES (0, 'classic', 'ready')",
-    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "INSERT INTO settings(key, value) VALUES ('current_model', '0')",
-};
 
 const char *const CacheSchema[] = {
     "CREATE TABLE IF NOT EXISTS thumbnails (image_id INTEGER PRIMARY KEY, png BLOB NOT NULL,"
@@ -155,6 +211,24 @@ Project::~Project()
     m_cache = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_connectionName);
     QSqlDatabase::removeDatabase(m_connectionName + QStringLiteral("-cache"));
+
+    if (!m_lockKey.isEmpty()) {
+        LockRegistry::instance().release(m_lockKey);
+    }
+}
+
+QString Project::lockOwner(const QString &folder)
+{
+    if (LockRegistry::instance().heldHere(lockKey(folder))) {
+        return {};
+    }
+    QLockFile lock(QDir(folder).filePath(LockFile));
+    lock.setStaleLockTime(0);
+    if (lock.tryLock(0)) {
+        lock.unlock();
+        return {};
+    }
+    return describeOwner(lock);
 }
 
 bool Project::isProject(const QString &folder)
@@ -176,6 +250,11 @@ Result<std::unique_ptr<Project>> Project::create(const QString &folder)
 
     std::unique_ptr<Project> project(new Project);
     project->m_folder = QFileInfo(folder).absoluteFilePath();
+    const QString key = lockKey(folder);
+    if (Status status = LockRegistry::instance().acquire(key, project->m_folder); !status) {
+        return Result<std::unique_ptr<Project>>::failure(status.error());
+    }
+    project->m_lockKey = key;
     if (Status status = project->openConnections(true); !status) {
         return Result<std::unique_ptr<Project>>::failure(status.error());
     }
@@ -185,6 +264,11 @@ Result<std::unique_ptr<Project>> Project::create(const QString &folder)
 
 Result<std::unique_ptr<Project>> Project::open(const QString &folder)
 {
+    return open(folder, OpenMode::ReadWrite);
+}
+
+Result<std::unique_ptr<Project>> Project::open(const QString &folder, OpenMode mode)
+{
     if (!isProject(folder)) {
         return Result<std::unique_ptr<Project>>::failure(
             QStringLiteral("%1 is not a Likeness project (no %2 in it). Create one with "
@@ -193,6 +277,15 @@ Result<std::unique_ptr<Project>> Project::open(const QString &folder)
 
     std::unique_ptr<Project> project(new Project);
     project->m_folder = QFileInfo(folder).absoluteFilePath();
+    project->m_readOnly = mode == OpenMode::ReadOnly;
+    if (!project->m_readOnly) {
+        const QString key = lockKey(folder);
+        if (Status status = LockRegistry::instance().acquire(key, project->m_folder); !status) {
+            return Result<std::unique_ptr<Project>>::failure(status.error());
+        }
+        project->m_lockKey = key;
+    }
+
     if (Status status = project->openConnections(false); !status) {
         return Result<std::unique_ptr<Project>>::failure(status.error());
     }
@@ -201,29 +294,54 @@ Result<std::unique_ptr<Project>> Project::open(const QString &folder)
 
 Status Project::openConnections(bool creating)
 {
+    const QString options = m_readOnly
+                                ? QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000;QSQLITE_OPEN_READONLY")
+                                : QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000");
     m_connectionName = newConnectionName();
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
     m_db.setDatabaseName(filePath(DatabaseFile));
-    m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+    m_db.setConnectOptions(options);
     if (!m_db.open()) {
         return Status::failure(QStringLiteral("Cannot open %1: %2")
                                    .arg(filePath(DatabaseFile), m_db.lastError().text()));
     }
 
-    for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-                               "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY",
-                               "PRAGMA cache_size=-65536"}) {
-        if (Status status = exec(m_db, QString::fromLatin1(pragma)); !status) {
-            return status;
+    // A read-only connection changes nothing, not even the journal mode.
+    QStringList pragmas = {QStringLiteral("PRAGMA foreign_keys=ON"),
+                           QStringLiteral("PRAGMA temp_store=MEMORY"),
+                           QStringLiteral("PRAGMA cache_size=-65536")};
+    if (!m_readOnly) {
+        pragmas.prepend(QStringLiteral("PRAGMA synchronous=NORMAL"));
+        pragmas.prepend(QStringLiteral("PRAGMA journal_mode=WAL"));
+    }
+    for (const QString &pragma : std::as_const(pragmas)) {
+        if (Status status = exec(m_db, pragma); !status) {
+            return Status::failure(QStringLiteral("Cannot open %1: %2")
+                                       .arg(filePath(DatabaseFile), status.error()));
         }
     }
     if (Status status = migrate(); !status) {
         return status;
     }
 
+    return openCache(creating);
+}
+
+Status Project::openCache(bool creating)
+{
     m_cache = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"),
                                         m_connectionName + QStringLiteral("-cache"));
     m_cache.setDatabaseName(filePath(CacheFile));
+    if (m_readOnly) {
+        // Without a cache file there are no thumbnails to read; that is not an error.
+        m_cache.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        if (QFileInfo::exists(filePath(CacheFile)) && !m_cache.open()) {
+            qCWarning(lcStore) << "cannot read the thumbnail cache" << filePath(CacheFile)
+                               << m_cache.lastError().text();
+        }
+        return {};
+    }
+
     m_cache.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
     if (!m_cache.open()) {
         return Status::failure(QStringLiteral("Cannot open the thumbnail cache %1: %2")
@@ -234,7 +352,10 @@ Status Project::openConnections(bool creating)
     }
     for (const char *statement : CacheSchema) {
         if (Status status = exec(m_cache, QString::fromLatin1(statement)); !status) {
-            return status;
+            return Status::failure(QStringLiteral("Cannot set up the thumbnail cache %1 (%2). "
+                                                  "It holds no work: delete it and it will "
+                                                  "be rebuilt.")
+                                       .arg(filePath(CacheFile), status.error()));
         }
     }
     Q_UNUSED(creating);
@@ -258,15 +379,28 @@ Status Project::migrate()
     if (found == SchemaVersion) {
         return {};
     }
+    if (m_readOnly) {
+        return Status::failure(QStringLiteral("This project needs its schema upgraded (from %1 "
+                                              "to %2), which cannot happen read-only. Open it "
+                                              "once for writing.").arg(found).arg(SchemaVersion));
+    }
 
     return transaction([&]() -> Status {
-        for (const char *statement : SchemaV1) {
-            if (Status status = exec(m_db, QString::fromLatin1(statement)); !status) {
+        for (const QString &statement : schemaSteps().first().statements) {
+            if (Status status = exec(m_db, statement); !status) {
                 return status;
             }
         }
         return exec(m_db, QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion));
     });
+}
+
+Status Project::refuseWrite() const
+{
+    return Status::failure(QStringLiteral("%1 is open read-only, so this change was not "
+                                          "saved. Close the program that has it open for "
+                                          "writing (%2) and open it again.")
+                               .arg(m_folder, lockOwner(m_folder)));
 }
 
 QString Project::filePath(const QString &relative) const
@@ -276,6 +410,9 @@ QString Project::filePath(const QString &relative) const
 
 Status Project::transaction(const std::function<Status()> &fn)
 {
+    if (m_readOnly) {
+        return refuseWrite();
+    }
     if (Status status = exec(m_db, QStringLiteral("BEGIN IMMEDIATE")); !status) {
         return Status::failure(
             QStringLiteral("The project is busy (another program is writing to it): %1")
@@ -414,6 +551,9 @@ Status Project::storeThumbnails(const QVector<qint64> &ids, const QVector<QByteA
                                 const QVector<QByteArray> &modelInputs)
 {
     Q_ASSERT(ids.size() == thumbnails.size() && ids.size() == modelInputs.size());
+    if (m_readOnly) {
+        return refuseWrite();
+    }
 
     if (Status status = exec(m_cache, QStringLiteral("BEGIN")); !status) {
         return status;

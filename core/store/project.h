@@ -94,10 +94,20 @@ struct ModelVersionRecord
 //  5. Label names are trimmed and NFC-normalised; a name is stored once, exactly as written.
 //  6. Version 0 is the classic descriptor and always exists; the current version is the one
 //     the app's neighbours, suggestions and samplers use.
+//  7. A project opened for writing holds project.lock in its folder (the owner's PID and
+//     host) for as long as any Project object of the process has it open: the Project
+//     objects of one process (one per thread) share it, another process is refused or opens
+//     the project read-only. A lock left by a process that no longer runs on this host is
+//     taken over.
 class Project
 {
 public:
     static constexpr int SchemaVersion = 1;
+
+    enum class OpenMode {
+        ReadWrite, // takes the folder's lock; refused while another process holds it
+        ReadOnly,  // takes no lock and never writes; every write fails with a reason
+    };
 
     ~Project();
     Project(const Project &) = delete;
@@ -107,7 +117,13 @@ public:
     static Result<std::unique_ptr<Project>> create(const QString &folder);
     // Opens an existing project folder on the calling thread.
     static Result<std::unique_ptr<Project>> open(const QString &folder);
+    static Result<std::unique_ptr<Project>> open(const QString &folder, OpenMode mode);
     static bool isProject(const QString &folder);
+    // The process that holds the folder's lock, described for a person ("process 123 on
+    // host"), or an empty string when no other process holds it.
+    static QString lockOwner(const QString &folder);
+
+    bool isReadOnly() const { return m_readOnly; }
 
     QString folder() const { return m_folder; }
     QString filePath(const QString &relative) const;
@@ -168,11 +184,15 @@ public:
 private:
     Project() = default;
     Status openConnections(bool creating);
+    Status openCache(bool creating);
+    Status refuseWrite() const;
     Status migrate();
     qint64 annotatorId(const QString &name);
     Status insertJudgment(const Judgment &judgment, qint64 *id);
 
     QString m_folder;
+    QString m_lockKey; // set while this object counts as a user of the process's lock
+    bool m_readOnly = false;
     QString m_connectionName;
     QSqlDatabase m_db;
     QSqlDatabase m_cache;

@@ -1,5 +1,8 @@
 #include "store/project.h"
 
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QProcess>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -20,10 +23,25 @@ private Q_SLOTS:
     void judgmentUndoAndRedo();
     void modelVersionsStartWithClassic();
     void restoredJudgmentWithoutTimeGetsOne();
+    void lockIsSharedWithinProcess();
+    void secondProcessIsRefused();
+    void lockedProjectOpensReadOnly();
+    void staleLockIsTakenOver();
 
 private:
     static QVector<qint64> addImages(Project &project, int count);
+    static bool startHolder(QProcess &process, const QString &folder);
 };
+
+// Starts the helper process holding the project open for writing until its stdin closes.
+bool tst_Project::startHolder(QProcess &process, const QString &folder)
+{
+    process.start(QStringLiteral(LIKENESS_STORE_HELPER), {QStringLiteral("hold"), folder});
+    if (!process.waitForStarted() || !process.waitForReadyRead(60000)) {
+        return false;
+    }
+    return process.readLine().trimmed() == "held";
+}
 
 QVector<qint64> tst_Project::addImages(Project &project, int count)
 {
@@ -199,6 +217,94 @@ void tst_Project::restoredJudgmentWithoutTimeGetsOne()
     QVERIFY2(status, qPrintable(status.error()));
     QCOMPARE((*project)->judgments().first().id, 7);
     QVERIFY((*project)->judgments().first().createdAt.isValid());
+}
+
+// The GUI opens one Project per worker thread: they share the process's lock.
+void tst_Project::lockIsSharedWithinProcess()
+{
+    QTemporaryDir dir;
+    const QString lock = dir.filePath(QStringLiteral("project.lock"));
+    auto first = Project::create(dir.path());
+    QVERIFY(first);
+    QVERIFY(QFileInfo::exists(lock));
+
+    {
+        auto second = Project::open(dir.path());
+        QVERIFY2(second, qPrintable(second.error()));
+        QVERIFY(!addImages(**second, 3).isEmpty());
+        QVERIFY(Project::lockOwner(dir.path()).isEmpty());
+    }
+    // The first object still holds the lock and can still write.
+    QVERIFY(QFileInfo::exists(lock));
+    QVERIFY((*first)->setSetting(QStringLiteral("k"), QStringLiteral("v")));
+
+    first->reset();
+    QVERIFY(!QFileInfo::exists(lock));
+}
+
+void tst_Project::secondProcessIsRefused()
+{
+    QTemporaryDir dir;
+    auto project = Project::create(dir.path());
+    QVERIFY(project);
+
+    QProcess helper;
+    helper.start(QStringLiteral(LIKENESS_STORE_HELPER), {QStringLiteral("hold"), dir.path()});
+    QVERIFY(helper.waitForFinished(60000));
+    QCOMPARE(helper.exitCode(), 1);
+    const QString error = QString::fromUtf8(helper.readAllStandardError());
+    QVERIFY2(error.contains(QStringLiteral("process %1").arg(QCoreApplication::applicationPid())),
+             qPrintable(error));
+    QVERIFY2(error.contains(QStringLiteral("Close it there first")), qPrintable(error));
+}
+
+void tst_Project::lockedProjectOpensReadOnly()
+{
+    QTemporaryDir dir;
+    {
+        auto project = Project::create(dir.path());
+        QVERIFY(project);
+        QCOMPARE(addImages(**project, 3).size(), 3);
+    }
+    QProcess holder;
+    QVERIFY(startHolder(holder, dir.path()));
+
+    const auto refused = Project::open(dir.path());
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().contains(QStringLiteral("process %1").arg(holder.processId())),
+             qPrintable(refused.error()));
+    QVERIFY(Project::lockOwner(dir.path()).contains(QString::number(holder.processId())));
+
+    auto reader = Project::open(dir.path(), Project::OpenMode::ReadOnly);
+    QVERIFY2(reader, qPrintable(reader.error()));
+    QVERIFY((*reader)->isReadOnly());
+    QCOMPARE((*reader)->imageCount(), 3);
+    const Status write = (*reader)->setSetting(QStringLiteral("k"), QStringLiteral("v"));
+    QVERIFY(!write);
+    QVERIFY2(write.error().contains(QStringLiteral("read-only")), qPrintable(write.error()));
+
+    // Once the other process lets go, the project opens for writing again.
+    holder.closeWriteChannel();
+    QVERIFY(holder.waitForFinished(60000));
+    QCOMPARE(holder.exitCode(), 0);
+    const auto reopened = Project::open(dir.path());
+    QVERIFY2(reopened, qPrintable(reopened.error()));
+}
+
+// A process that died without closing the project leaves its lock behind.
+void tst_Project::staleLockIsTakenOver()
+{
+    QTemporaryDir dir;
+    QVERIFY(Project::create(dir.path()));
+    QProcess holder;
+    QVERIFY(startHolder(holder, dir.path()));
+    holder.kill();
+    QVERIFY(holder.waitForFinished(60000));
+    QVERIFY(QFileInfo::exists(dir.filePath(QStringLiteral("project.lock"))));
+
+    const auto project = Project::open(dir.path());
+    QVERIFY2(project, qPrintable(project.error()));
+    QVERIFY(Project::lockOwner(dir.path()).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_Project)

@@ -119,6 +119,16 @@ private:
     std::map<QString, Entry> m_locks; // guarded by m_mutex
 };
 
+// path itself when nothing is there yet, else path-2, path-3, ...
+QString freeFileName(const QString &path)
+{
+    QString candidate = path;
+    for (int n = 2; QFileInfo::exists(candidate); ++n) {
+        candidate = path + QStringLiteral("-%1").arg(n);
+    }
+    return candidate;
+}
+
 // Processes of one host see one folder under one key, however the path was written.
 QString lockKey(const QString &folder)
 {
@@ -364,12 +374,14 @@ Status Project::openCache(bool creating)
 
 Status Project::migrate()
 {
+    Q_ASSERT(latestSchemaVersion() == SchemaVersion);
     QSqlQuery query(m_db);
     if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next()) {
         return Status::failure(QStringLiteral("%1 is not a readable SQLite database: %2")
                                    .arg(filePath(DatabaseFile), sqlError(query)));
     }
     const int found = query.value(0).toInt();
+    query.finish();
     if (found > SchemaVersion) {
         return Status::failure(
             QStringLiteral("This project was written by a newer Likeness (schema %1; this "
@@ -385,14 +397,68 @@ Status Project::migrate()
                                               "once for writing.").arg(found).arg(SchemaVersion));
     }
 
-    return transaction([&]() -> Status {
-        for (const QString &statement : schemaSteps().first().statements) {
-            if (Status status = exec(m_db, statement); !status) {
-                return status;
+    // Work already in the file is copied before its schema changes; a new file has none.
+    QString copy;
+    if (found > 0) {
+        copy = freeFileName(filePath(DatabaseFile + QStringLiteral(".bak-v%1").arg(found)));
+        if (Status status = backup(copy); !status) {
+            return Status::failure(QStringLiteral("Not upgrading the project from schema %1: "
+                                                  "the copy made first failed (%2). Nothing "
+                                                  "was changed.").arg(found).arg(status.error()));
+        }
+        qCInfo(lcStore) << "upgrading" << filePath(DatabaseFile) << "from schema" << found
+                        << "to" << SchemaVersion << "; the old file is kept as" << copy;
+    }
+
+    // Every step runs in one transaction: an upgrade either completes or changes nothing.
+    const Status status = transaction([&]() -> Status {
+        for (const SchemaStep &step : schemaSteps()) {
+            if (step.from < found) {
+                continue;
+            }
+            for (const QString &statement : step.statements) {
+                if (Status status = exec(m_db, statement); !status) {
+                    return status;
+                }
             }
         }
         return exec(m_db, QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion));
     });
+    if (!status && found > 0) {
+        return Status::failure(QStringLiteral("Cannot upgrade the project from schema %1 to %2 "
+                                              "(%3). Nothing was changed; a copy is in %4.")
+                                   .arg(found).arg(SchemaVersion).arg(status.error(), copy));
+    }
+    return status;
+}
+
+Status Project::backup(const QString &file) const
+{
+    if (QFileInfo::exists(file)) {
+        return Status::failure(QStringLiteral("%1 already exists; choose another name or "
+                                              "remove it first.").arg(file));
+    }
+
+    // VACUUM INTO reads one consistent snapshot, even while other connections write. It
+    // writes beside the target first, so a failure never leaves half a backup under its name.
+    const QString partial = file + QStringLiteral(".partial");
+    QFile::remove(partial);
+    QSqlQuery vacuum(m_db);
+    vacuum.prepare(QStringLiteral("VACUUM INTO ?"));
+    vacuum.addBindValue(partial);
+    if (!vacuum.exec()) {
+        const QString reason = sqlError(vacuum);
+        QFile::remove(partial);
+        return Status::failure(QStringLiteral("Cannot write the backup %1: %2. Check that the "
+                                              "folder exists, is writable and has room.")
+                                   .arg(file, reason));
+    }
+    if (!QFile::rename(partial, file)) {
+        QFile::remove(partial);
+        return Status::failure(QStringLiteral("Cannot name the backup %1.").arg(file));
+    }
+    qCInfo(lcStore) << "backed up" << filePath(DatabaseFile) << "to" << file;
+    return {};
 }
 
 Status Project::refuseWrite() const

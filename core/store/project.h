@@ -90,7 +90,9 @@ struct ModelVersionRecord
 //  3. One Project object is one connection and belongs to the thread that opened it. Other
 //     threads open their own Project on the same folder.
 //  4. PRAGMA user_version holds the schema version; a newer one than this build knows is
-//     refused, never opened.
+//     refused, never opened. An older one is upgraded step by step (store/schema.h) in one
+//     transaction, after a copy of the file is written beside it as
+//     project.sqlite.bak-v<old version>.
 //  5. Label names are trimmed and NFC-normalised; a name is stored once, exactly as written.
 //  6. Version 0 is the classic descriptor and always exists; the current version is the one
 //     the app's neighbours, suggestions and samplers use.
@@ -102,7 +104,7 @@ struct ModelVersionRecord
 class Project
 {
 public:
-    static constexpr int SchemaVersion = 1;
+    static constexpr int SchemaVersion = 2;
 
     enum class OpenMode {
         ReadWrite, // takes the folder's lock; refused while another process holds it
@@ -177,6 +179,10 @@ public:
     // Key/value settings stored with the project.
     QString setting(const QString &key, const QString &fallback = {}) const;
     Status setSetting(const QString &key, const QString &value);
+
+    // Writes a consistent copy of project.sqlite to file (which must not exist yet), even
+    // while other connections write; works on a read-only project too.
+    Status backup(const QString &file) const;
 
     // Runs fn inside one IMMEDIATE transaction; commits when it returns ok, else rolls back.
     Status transaction(const std::function<Status()> &fn);

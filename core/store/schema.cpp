@@ -56,6 +56,11 @@ const char *const CreateTables[] = {
     "INSERT INTO settings(key, value) VALUES ('current_model', '0')",
 };
 
+// Schema 2: labels get a free-text description (what the label means, for annotators).
+const char *const LabelDescriptions[] = {
+    "ALTER TABLE labels ADD COLUMN description TEXT NOT NULL DEFAULT ''",
+};
+
 template<std::size_t N>
 QStringList statements(const char *const (&list)[N])
 {
@@ -72,6 +77,7 @@ const QVector<SchemaStep> &schemaSteps()
 {
     static const QVector<SchemaStep> steps = {
         {0, statements(CreateTables)},
+        {1, statements(LabelDescriptions)},
     };
     return steps;
 }

@@ -1,8 +1,11 @@
 #include "store/project.h"
+#include "store/schema.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFileInfo>
 #include <QProcess>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -27,11 +30,81 @@ private Q_SLOTS:
     void secondProcessIsRefused();
     void lockedProjectOpensReadOnly();
     void staleLockIsTakenOver();
+    void olderSchemaIsUpgradedAfterACopy();
+    void failedUpgradeChangesNothing();
 
 private:
     static QVector<qint64> addImages(Project &project, int count);
     static bool startHolder(QProcess &process, const QString &folder);
+    static bool writeSchema1Project(const QString &folder, const QStringList &extra = {});
+    static qint64 countRows(const QString &file, const QString &table);
+    static int userVersion(const QString &file);
 };
+
+// A project as the first release wrote it: schema 1, three images, a label and a judgment.
+bool tst_Project::writeSchema1Project(const QString &folder, const QStringList &extra)
+{
+    const QString name = QStringLiteral("schema1");
+    bool ok = true;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(QDir(folder).filePath(QStringLiteral("project.sqlite")));
+        ok = db.open();
+        QSqlQuery query(db);
+        const QStringList statements = schemaSteps().first().statements + QStringList{
+            QStringLiteral("INSERT INTO images(path, status) VALUES ('/a.png', 'ok'),"
+                           " ('/b.png', 'ok'), ('/c.png', 'ok')"),
+            QStringLiteral("INSERT INTO labels(name) VALUES ('cat')"),
+            QStringLiteral("INSERT INTO image_labels(image_id, label_id, source)"
+                           " VALUES (1, 1, 'human')"),
+            QStringLiteral("INSERT INTO triplets(anchor_id, first_id, second_id, choice,"
+                           " created_at) VALUES (1, 2, 3, 'first', '2024-01-01T00:00:00Z')"),
+            QStringLiteral("PRAGMA user_version=1")} + extra;
+        for (const QString &statement : statements) {
+            if (ok && !query.exec(statement)) {
+                qWarning() << statement << query.lastError().text();
+                ok = false;
+            }
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return ok;
+}
+
+qint64 tst_Project::countRows(const QString &file, const QString &table)
+{
+    const QString name = QStringLiteral("count");
+    qint64 count = -1;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(file);
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        QSqlQuery query(db);
+        if (db.open() && query.exec(QStringLiteral("SELECT count(*) FROM %1").arg(table))
+            && query.next()) {
+            count = query.value(0).toLongLong();
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return count;
+}
+
+int tst_Project::userVersion(const QString &file)
+{
+    const QString name = QStringLiteral("version");
+    int version = -1;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(file);
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        QSqlQuery query(db);
+        if (db.open() && query.exec(QStringLiteral("PRAGMA user_version")) && query.next()) {
+            version = query.value(0).toInt();
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return version;
+}
 
 // Starts the helper process holding the project open for writing until its stdin closes.
 bool tst_Project::startHolder(QProcess &process, const QString &folder)
@@ -305,6 +378,55 @@ void tst_Project::staleLockIsTakenOver()
     const auto project = Project::open(dir.path());
     QVERIFY2(project, qPrintable(project.error()));
     QVERIFY(Project::lockOwner(dir.path()).isEmpty());
+}
+
+void tst_Project::olderSchemaIsUpgradedAfterACopy()
+{
+    QTemporaryDir dir;
+    QVERIFY(writeSchema1Project(dir.path()));
+
+    {
+        auto project = Project::open(dir.path());
+        QVERIFY2(project, qPrintable(project.error()));
+        QCOMPARE((*project)->imageCount(), 3);
+        QCOMPARE((*project)->labelsOfImage(1), QStringList{QStringLiteral("cat")});
+        QCOMPARE((*project)->judgmentCount(), 1);
+        QCOMPARE((*project)->judgments().first().choice, Choice::First);
+        QSqlQuery query((*project)->database());
+        QVERIFY(query.exec(QStringLiteral("SELECT description FROM labels")) && query.next());
+        QCOMPARE(query.value(0).toString(), QString());
+    }
+    QCOMPARE(userVersion(dir.filePath(QStringLiteral("project.sqlite"))),
+             Project::SchemaVersion);
+
+    // The copy is the untouched schema 1 file with all its rows.
+    const QString copy = dir.filePath(QStringLiteral("project.sqlite.bak-v1"));
+    QVERIFY(QFileInfo::exists(copy));
+    QCOMPARE(userVersion(copy), 1);
+    QCOMPARE(countRows(copy, QStringLiteral("triplets")), 1);
+    QCOMPARE(countRows(copy, QStringLiteral("image_labels")), 1);
+
+    // An up-to-date project is opened without another copy.
+    QVERIFY(Project::open(dir.path()));
+    QVERIFY(!QFileInfo::exists(copy + QStringLiteral("-2")));
+}
+
+// A schema 1 file that already has the column the next step adds: the step fails, and the
+// whole upgrade is rolled back.
+void tst_Project::failedUpgradeChangesNothing()
+{
+    QTemporaryDir dir;
+    QVERIFY(writeSchema1Project(
+        dir.path(), {QStringLiteral("ALTER TABLE labels ADD COLUMN description TEXT")}));
+
+    const auto project = Project::open(dir.path());
+    QVERIFY(!project);
+    QVERIFY2(project.error().contains(QStringLiteral("Nothing was changed")),
+             qPrintable(project.error()));
+    QCOMPARE(userVersion(dir.filePath(QStringLiteral("project.sqlite"))), 1);
+    QCOMPARE(countRows(dir.filePath(QStringLiteral("project.sqlite")),
+                       QStringLiteral("triplets")), 1);
+    QVERIFY(QFileInfo::exists(dir.filePath(QStringLiteral("project.sqlite.bak-v1"))));
 }
 
 QTEST_GUILESS_MAIN(tst_Project)

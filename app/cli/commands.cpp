@@ -98,6 +98,19 @@ std::unique_ptr<Project> openProject(const QString &folder, QString *error)
     return std::move(*project);
 }
 
+// Commands that only read work while another program has the project open for writing.
+std::unique_ptr<Project> openForReading(const QString &folder, QString *error)
+{
+    const bool locked = Project::isProject(folder) && !Project::lockOwner(folder).isEmpty();
+    auto project = Project::open(folder, locked ? Project::OpenMode::ReadOnly
+                                                : Project::OpenMode::ReadWrite);
+    if (!project) {
+        *error = project.error();
+        return nullptr;
+    }
+    return std::move(*project);
+}
+
 QString formatMetric(const std::optional<double> &value)
 {
     return value ? QString::number(*value, 'f', 4) : Cli::tr("n/a");
@@ -272,7 +285,7 @@ int runLabelsExport(const QStringList &arguments)
     }
 
     QString error;
-    const auto project = openProject(parser.positionalArguments()[0], &error);
+    const auto project = openForReading(parser.positionalArguments()[0], &error);
     if (!project) {
         return fail(error);
     }
@@ -417,7 +430,7 @@ int runKnn(const QStringList &arguments)
     }
 
     QString error;
-    const auto project = openProject(parser.positionalArguments()[0], &error);
+    const auto project = openForReading(parser.positionalArguments()[0], &error);
     if (!project) {
         return fail(error);
     }
@@ -486,7 +499,7 @@ int runEval(const QStringList &arguments)
     }
 
     QString error;
-    const auto project = openProject(parser.positionalArguments()[0], &error);
+    const auto project = openForReading(parser.positionalArguments()[0], &error);
     if (!project) {
         return fail(error);
     }
@@ -540,7 +553,7 @@ int runInfo(const QStringList &arguments)
     }
 
     QString error;
-    const auto project = openProject(parser.positionalArguments()[0], &error);
+    const auto project = openForReading(parser.positionalArguments()[0], &error);
     if (!project) {
         return fail(error);
     }
@@ -566,6 +579,55 @@ int runInfo(const QStringList &arguments)
               << "\n";
     }
     out().flush();
+    return ExitOk;
+}
+
+int runBackup(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        Cli::tr("Write a consistent copy of the project's database (all human work), even "
+                "while another program is writing to it."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), Cli::tr("Project folder."));
+    parser.addPositionalArgument(QStringLiteral("FILE"), Cli::tr("Backup file to create."));
+    int code = ExitOk;
+    if (!parse(parser, arguments, 2, &code)) {
+        return code;
+    }
+
+    // Read-only: a backup needs no lock, so it works next to the open app.
+    QString error;
+    const auto project = openForReading(parser.positionalArguments()[0], &error);
+    if (!project) {
+        return fail(error);
+    }
+    const QString file = parser.positionalArguments()[1];
+    if (Status status = project->backup(file); !status) {
+        return fail(status.error());
+    }
+    out() << Cli::tr("Backed up %1 to %2").arg(project->folder(), file) << Qt::endl;
+    return ExitOk;
+}
+
+int runRestore(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        Cli::tr("Replace a project's database with a backup. The replaced database is kept "
+                "as project.sqlite.before-restore."));
+    parser.addPositionalArgument(QStringLiteral("FILE"), Cli::tr("Backup file."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), Cli::tr("Project folder."));
+    int code = ExitOk;
+    if (!parse(parser, arguments, 2, &code)) {
+        return code;
+    }
+
+    const QString file = parser.positionalArguments()[0];
+    const QString folder = parser.positionalArguments()[1];
+    if (Status status = Project::restore(file, folder); !status) {
+        return fail(status.error());
+    }
+    out() << Cli::tr("Restored %1 from %2").arg(folder, file) << Qt::endl;
     return ExitOk;
 }
 
@@ -680,6 +742,8 @@ const QVector<Command> &commands()
         {QStringLiteral("eval"), QStringLiteral("eval PROJECT [--json]"), runEval},
         {QStringLiteral("info"), QStringLiteral("info PROJECT [--json]"), runInfo},
         {QStringLiteral("demo"), QStringLiteral("demo PROJECT [--limit N] [--epochs N]"), runDemo},
+        {QStringLiteral("backup"), QStringLiteral("backup PROJECT FILE"), runBackup},
+        {QStringLiteral("restore"), QStringLiteral("restore FILE PROJECT"), runRestore},
     };
     return list;
 }

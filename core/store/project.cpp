@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QLockFile>
 #include <QMutex>
+#include <QScopeGuard>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
@@ -467,6 +468,114 @@ Status Project::refuseWrite() const
                                           "saved. Close the program that has it open for "
                                           "writing (%2) and open it again.")
                                .arg(m_folder, lockOwner(m_folder)));
+}
+
+namespace {
+
+// Checks that file is a whole Likeness database this build can open.
+Status checkBackupFile(const QString &file)
+{
+    if (!QFileInfo(file).isFile()) {
+        return Status::failure(QStringLiteral("There is no backup file %1.").arg(file));
+    }
+    const QString name = newConnectionName();
+    QString problem;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(file);
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        QSqlQuery query(db);
+        if (!db.open() || !query.exec(QStringLiteral("PRAGMA integrity_check")) || !query.next()
+            || query.value(0).toString() != QStringLiteral("ok")) {
+            problem = QStringLiteral("it is not a readable, undamaged SQLite database");
+        } else if (!query.exec(QStringLiteral("SELECT count(*) FROM triplets"))) {
+            problem = QStringLiteral("it does not hold a Likeness project");
+        } else if (query.exec(QStringLiteral("PRAGMA user_version")) && query.next()
+                   && query.value(0).toInt() > Project::SchemaVersion) {
+            problem = QStringLiteral("it was written by a newer Likeness");
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    if (!problem.isEmpty()) {
+        return Status::failure(QStringLiteral("Not restoring from %1: %2. The project was not "
+                                              "changed.").arg(file, problem));
+    }
+    return {};
+}
+
+// Moves a database file and its write-ahead log together, so the pair stays consistent.
+bool moveDatabase(const QString &from, const QString &to)
+{
+    if (!QFile::rename(from, to)) {
+        return false;
+    }
+    for (const QString &suffix : {QStringLiteral("-wal"), QStringLiteral("-shm")}) {
+        if (QFileInfo::exists(from + suffix) && !QFile::rename(from + suffix, to + suffix)) {
+            qCWarning(lcStore) << "cannot move" << from + suffix << "to" << to + suffix;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+Status Project::restore(const QString &backupFile, const QString &folder)
+{
+    if (Status status = checkBackupFile(backupFile); !status) {
+        return status;
+    }
+    if (!QDir().mkpath(folder)) {
+        return Status::failure(QStringLiteral("Cannot create the folder %1.").arg(folder));
+    }
+    const QString key = lockKey(folder);
+    if (LockRegistry::instance().heldHere(key)) {
+        return Status::failure(QStringLiteral("%1 is open in this program; close it before "
+                                              "restoring a backup into it.").arg(folder));
+    }
+    if (Status status = LockRegistry::instance().acquire(key, folder); !status) {
+        return Status::failure(QStringLiteral("Not restoring: %1").arg(status.error()));
+    }
+    const auto unlock = qScopeGuard([&] { LockRegistry::instance().release(key); });
+
+    // The database being replaced is kept, even a damaged one: it may hold the only copy of
+    // recent work.
+    const QDir dir(folder);
+    const QString database = dir.filePath(DatabaseFile);
+    QString kept;
+    if (QFileInfo::exists(database)) {
+        kept = freeFileName(database + QStringLiteral(".before-restore"));
+        if (!moveDatabase(database, kept)) {
+            return Status::failure(QStringLiteral("Cannot rename %1 to %2; nothing was "
+                                                  "restored.").arg(database, kept));
+        }
+    }
+    const QString partial = database + QStringLiteral(".restoring");
+    QFile::remove(partial);
+    if (!QFile::copy(backupFile, partial) || !QFile::rename(partial, database)) {
+        QFile::remove(partial);
+        if (!kept.isEmpty()) {
+            moveDatabase(kept, database);
+        }
+        return Status::failure(QStringLiteral("Cannot copy %1 into %2 (is the disk full?); the "
+                                              "project was not changed.")
+                                   .arg(backupFile, folder));
+    }
+
+    // Embeddings and indexes may describe versions or images the backup does not have.
+    // TODO(#3): thumbs.sqlite is kept; it is keyed by image id, which a backup of another
+    // project would reuse for other images ('likeness-cli check --repair' does not notice).
+    for (const QString &cache : {QStringLiteral("embeddings"), QStringLiteral("index")}) {
+        QDir(dir.filePath(cache)).removeRecursively();
+    }
+
+    // Opening upgrades an older backup's schema and proves the restored file works.
+    const auto project = open(folder);
+    if (!project) {
+        return Status::failure(QStringLiteral("Restored %1, but it does not open: %2")
+                                   .arg(backupFile, project.error()));
+    }
+    qCInfo(lcStore) << "restored" << folder << "from" << backupFile << "keeping" << kept;
+    return {};
 }
 
 QString Project::filePath(const QString &relative) const

@@ -184,6 +184,12 @@ public:
     // while other connections write; works on a read-only project too.
     Status backup(const QString &file) const;
 
+    // Replaces the folder's project.sqlite with a backup made by backup(), after checking
+    // that the backup is an undamaged project. Refused while any program (this one included)
+    // has the folder open for writing. The replaced database is kept beside it as
+    // project.sqlite.before-restore; embedding and index caches are removed (rebuilt later).
+    static Status restore(const QString &backupFile, const QString &folder);
+
     // Runs fn inside one IMMEDIATE transaction; commits when it returns ok, else rolls back.
     Status transaction(const std::function<Status()> &fn);
 

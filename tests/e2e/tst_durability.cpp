@@ -1,0 +1,195 @@
+#include "jobs/jobcontrol.h"
+#include "ml/modelversion.h"
+#include "store/project.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QSet>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace likeness;
+
+// A project must survive what happens to real projects: programs that write at the same
+// time, backups and restores, damaged caches and processes killed at any moment.
+class tst_Durability : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void backupWhileAnotherProcessWrites();
+    void restoreKeepsThePreviousDatabase();
+
+private:
+    struct Run
+    {
+        int exitCode = -1;
+        QString out;
+        QString err;
+    };
+    static Run cli(const QStringList &arguments);
+    static QString integrity(const QString &file);
+    static QVector<qint64> tripletIds(const QString &file);
+    static QStringList committed(const QByteArray &output, const QByteArray &kind);
+
+    QTemporaryDir m_dir;
+    QString m_images; // a few OpenMoji images, copied so that tests may damage them
+};
+
+tst_Durability::Run tst_Durability::cli(const QStringList &arguments)
+{
+    QProcess process;
+    process.start(QStringLiteral(LIKENESS_CLI), arguments);
+    process.waitForFinished(15 * 60 * 1000);
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()),
+            QString::fromUtf8(process.readAllStandardError())};
+}
+
+QString tst_Durability::integrity(const QString &file)
+{
+    const QString name = QStringLiteral("integrity");
+    QString result;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(file);
+        QSqlQuery query(db);
+        if (db.open() && query.exec(QStringLiteral("PRAGMA integrity_check")) && query.next()) {
+            result = query.value(0).toString();
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return result;
+}
+
+QVector<qint64> tst_Durability::tripletIds(const QString &file)
+{
+    const QString name = QStringLiteral("triplets");
+    QVector<qint64> ids;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(file);
+        QSqlQuery query(db);
+        if (db.open() && query.exec(QStringLiteral("SELECT id FROM triplets ORDER BY id"))) {
+            while (query.next()) {
+                ids.append(query.value(0).toLongLong());
+            }
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return ids;
+}
+
+// The values of the helper's "KIND VALUE" lines: what it reported as committed.
+QStringList tst_Durability::committed(const QByteArray &output, const QByteArray &kind)
+{
+    QStringList values;
+    for (const QByteArray &line : output.split('\n')) {
+        if (line.startsWith(kind + ' ')) {
+            values.append(QString::fromUtf8(line.mid(kind.size() + 1)));
+        }
+    }
+    return values;
+}
+
+void tst_Durability::initTestCase()
+{
+    m_images = m_dir.filePath(QStringLiteral("images"));
+    QVERIFY(QDir().mkpath(m_images));
+    const QDir source(QStringLiteral(LIKENESS_TEST_DATA "/openmoji/images"));
+    const QStringList files = source.entryList({QStringLiteral("*.png")}, QDir::Files,
+                                               QDir::Name);
+    QVERIFY(files.size() >= 40);
+    for (const QString &file : files.mid(0, 40)) {
+        QVERIFY(QFile::copy(source.filePath(file), QDir(m_images).filePath(file)));
+    }
+}
+
+void tst_Durability::backupWhileAnotherProcessWrites()
+{
+    const QString project = m_dir.filePath(QStringLiteral("busy"));
+    QCOMPARE(cli({QStringLiteral("init"), project}).exitCode, 0);
+
+    QProcess writer;
+    writer.start(QStringLiteral(LIKENESS_STORE_HELPER), {QStringLiteral("write"), project,
+                                                         QStringLiteral("0")});
+    QByteArray output;
+    while (committed(output, "judgment").size() < 20) {
+        QVERIFY2(writer.waitForReadyRead(60000), writer.readAllStandardError().constData());
+        output += writer.readAllStandardOutput();
+    }
+    const qint64 before = committed(output, "judgment").size();
+
+    const QString backup = m_dir.filePath(QStringLiteral("busy.backup"));
+    const Run run = cli({QStringLiteral("backup"), project, backup});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+
+    writer.kill();
+    QVERIFY(writer.waitForFinished(60000));
+    output += writer.readAllStandardOutput();
+    const qint64 after = committed(output, "judgment").size();
+
+    // The backup is whole and holds a prefix of the judgments: all those committed before
+    // it started, none that were not committed (one may have been committed but not yet
+    // reported when the writer was killed).
+    QCOMPARE(integrity(backup), QStringLiteral("ok"));
+    const QVector<qint64> ids = tripletIds(backup);
+    QVERIFY2(ids.size() >= before && ids.size() <= after + 1,
+             qPrintable(QStringLiteral("%1 <= %2 <= %3 + 1").arg(before).arg(ids.size())
+                            .arg(after)));
+    for (qsizetype i = 0; i < ids.size(); ++i) {
+        QCOMPARE(ids[i], i + 1);
+    }
+}
+
+void tst_Durability::restoreKeepsThePreviousDatabase()
+{
+    const QString project = m_dir.filePath(QStringLiteral("restored"));
+    QCOMPARE(cli({QStringLiteral("init"), project}).exitCode, 0);
+    QProcess writer;
+    writer.start(QStringLiteral(LIKENESS_STORE_HELPER), {QStringLiteral("write"), project,
+                                                         QStringLiteral("5")});
+    QVERIFY(writer.waitForFinished(60000));
+    QCOMPARE(writer.exitCode(), 0);
+    const QString backup = m_dir.filePath(QStringLiteral("restored.backup"));
+    QCOMPARE(cli({QStringLiteral("backup"), project, backup}).exitCode, 0);
+    writer.start(QStringLiteral(LIKENESS_STORE_HELPER), {QStringLiteral("write"), project,
+                                                         QStringLiteral("3")});
+    QVERIFY(writer.waitForFinished(60000));
+    QCOMPARE(tripletIds(project + QStringLiteral("/project.sqlite")).size(), 8);
+
+    // Refused while another program has the project open for writing.
+    QProcess holder;
+    holder.start(QStringLiteral(LIKENESS_STORE_HELPER), {QStringLiteral("hold"), project});
+    QVERIFY(holder.waitForReadyRead(60000));
+    const Run refused = cli({QStringLiteral("restore"), backup, project});
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.contains(QStringLiteral("process %1").arg(holder.processId())),
+             qPrintable(refused.err));
+    holder.closeWriteChannel();
+    QVERIFY(holder.waitForFinished(60000));
+
+    const Run run = cli({QStringLiteral("restore"), backup, project});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    QCOMPARE(tripletIds(project + QStringLiteral("/project.sqlite")).size(), 5);
+    const QString kept = project + QStringLiteral("/project.sqlite.before-restore");
+    QCOMPARE(integrity(kept), QStringLiteral("ok"));
+    QCOMPARE(tripletIds(kept).size(), 8);
+
+    // A file that is not a backup is refused and changes nothing.
+    const Run bad = cli({QStringLiteral("restore"), QStringLiteral(LIKENESS_CLI), project});
+    QCOMPARE(bad.exitCode, 1);
+    QVERIFY2(bad.err.contains(QStringLiteral("not changed")), qPrintable(bad.err));
+    QCOMPARE(tripletIds(project + QStringLiteral("/project.sqlite")).size(), 5);
+}
+
+QTEST_GUILESS_MAIN(tst_Durability)
+#include "tst_durability.moc"

@@ -2,6 +2,7 @@
 
 #include "io/demo.h"
 #include "io/importer.h"
+#include "io/projectcheck.h"
 #include "io/labelscsv.h"
 #include "ml/evaluation.h"
 #include "ml/modelversion.h"
@@ -631,6 +632,84 @@ int runRestore(const QStringList &arguments)
     return ExitOk;
 }
 
+// Prints what a check found; returns whether anything needs attention.
+bool printCheckReport(const CheckReport &report)
+{
+    if (report.databaseProblems.isEmpty()) {
+        out() << Cli::tr("project.sqlite: ok") << "\n";
+    } else {
+        out() << Cli::tr("project.sqlite is damaged; restore it from a backup "
+                         "('likeness-cli restore'):") << "\n";
+        for (const QString &problem : report.databaseProblems.mid(0, 20)) {
+            out() << "  " << problem << "\n";
+        }
+    }
+    if (report.missingThumbnails.isEmpty()) {
+        out() << Cli::tr("thumbnails: ok (%1 images)").arg(report.okImages) << "\n";
+    } else {
+        out() << Cli::tr("thumbnails: %1 of %2 ok images have none; --repair reads them again "
+                         "from the image files")
+                     .arg(report.missingThumbnails.size()).arg(report.okImages) << "\n";
+    }
+    const QString rebuild = Cli::tr("; --repair rebuilds it");
+    out() << Cli::tr("embeddings of version %1: %2")
+                 .arg(report.version)
+                 .arg(report.embeddingsProblem.isEmpty() ? Cli::tr("ok")
+                                                         : report.embeddingsProblem + rebuild)
+          << "\n"
+          << Cli::tr("index of version %1: %2")
+                 .arg(report.version)
+                 .arg(report.indexProblem.isEmpty() ? Cli::tr("ok") : report.indexProblem + rebuild)
+          << Qt::endl;
+    return !report.databaseProblems.isEmpty() || report.cachesNeedRepair();
+}
+
+int runCheck(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        Cli::tr("Check the project's database and caches; with --repair, rebuild the caches "
+                "(thumbnails, embeddings and index of the current version)."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), Cli::tr("Project folder."));
+    parser.addOption({QStringLiteral("repair"), Cli::tr("Rebuild missing or damaged caches.")});
+    int code = ExitOk;
+    if (!parse(parser, arguments, 1, &code)) {
+        return code;
+    }
+
+    const bool repair = parser.isSet(QStringLiteral("repair"));
+    QString error;
+    const auto project = repair ? openProject(parser.positionalArguments()[0], &error)
+                                : openForReading(parser.positionalArguments()[0], &error);
+    if (!project) {
+        return fail(error);
+    }
+    const CheckReport report = checkProject(*project);
+    const bool problems = printCheckReport(report);
+    if (!repair) {
+        return problems ? ExitFailure : ExitOk;
+    }
+    if (!report.cachesNeedRepair()) {
+        return problems ? ExitFailure : ExitOk;
+    }
+
+    JobControl control = progressPrinter();
+    const auto repaired = repairProjectCaches(*project, report, control);
+    if (!repaired) {
+        return fail(repaired.error());
+    }
+    out() << Cli::tr("Repaired: %1 thumbnails rebuilt, embeddings and index %2.")
+                 .arg(repaired->thumbnailsRebuilt)
+                 .arg(repaired->versionRebuilt ? Cli::tr("rebuilt") : Cli::tr("kept"))
+          << "\n";
+    for (const QString &failure : repaired->thumbnailFailures.mid(0, 20)) {
+        out() << "  " << Cli::tr("cannot read %1; put the file back and repair again").arg(failure)
+              << "\n";
+    }
+    out() << Cli::tr("After the repair:") << "\n";
+    return printCheckReport(checkProject(*project)) ? ExitFailure : ExitOk;
+}
+
 int runDemo(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -744,6 +823,7 @@ const QVector<Command> &commands()
         {QStringLiteral("demo"), QStringLiteral("demo PROJECT [--limit N] [--epochs N]"), runDemo},
         {QStringLiteral("backup"), QStringLiteral("backup PROJECT FILE"), runBackup},
         {QStringLiteral("restore"), QStringLiteral("restore FILE PROJECT"), runRestore},
+        {QStringLiteral("check"), QStringLiteral("check PROJECT [--repair]"), runCheck},
     };
     return list;
 }

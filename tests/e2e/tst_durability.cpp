@@ -27,6 +27,7 @@ private Q_SLOTS:
     void initTestCase();
     void backupWhileAnotherProcessWrites();
     void restoreKeepsThePreviousDatabase();
+    void checkFindsAndRepairsDamagedCaches();
 
 private:
     struct Run
@@ -189,6 +190,42 @@ void tst_Durability::restoreKeepsThePreviousDatabase()
     QCOMPARE(bad.exitCode, 1);
     QVERIFY2(bad.err.contains(QStringLiteral("not changed")), qPrintable(bad.err));
     QCOMPARE(tripletIds(project + QStringLiteral("/project.sqlite")).size(), 5);
+}
+
+void tst_Durability::checkFindsAndRepairsDamagedCaches()
+{
+    const QString folder = m_dir.filePath(QStringLiteral("damaged"));
+    QCOMPARE(cli({QStringLiteral("init"), folder}).exitCode, 0);
+    QCOMPARE(cli({QStringLiteral("import"), folder, m_images}).exitCode, 0);
+    const Run first = cli({QStringLiteral("check"), folder, QStringLiteral("--repair")});
+    QVERIFY2(first.exitCode == 0, qPrintable(first.out + first.err));
+    const Run sound = cli({QStringLiteral("check"), folder});
+    QVERIFY2(sound.exitCode == 0, qPrintable(sound.out + sound.err));
+    QVERIFY2(sound.out.contains(QStringLiteral("embeddings of version 0: ok")),
+             qPrintable(sound.out));
+
+    // A half-written embedding file and a lost thumbnail cache.
+    QFile embeddings(folder + QStringLiteral("/embeddings/v0000.f32"));
+    QVERIFY(embeddings.resize(embeddings.size() / 2));
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
+        QFile::remove(folder + QStringLiteral("/thumbs.sqlite") + suffix);
+    }
+
+    const Run damaged = cli({QStringLiteral("check"), folder});
+    QCOMPARE(damaged.exitCode, 1);
+    QVERIFY2(damaged.out.contains(QStringLiteral("project.sqlite: ok")), qPrintable(damaged.out));
+    QVERIFY2(damaged.out.contains(QStringLiteral("thumbnails: 40 of 40 ok images have none")),
+             qPrintable(damaged.out));
+    QVERIFY2(damaged.out.contains(QStringLiteral("not a complete embedding file")),
+             qPrintable(damaged.out));
+
+    const Run repair = cli({QStringLiteral("check"), folder, QStringLiteral("--repair")});
+    QVERIFY2(repair.exitCode == 0, qPrintable(repair.out + repair.err));
+    QVERIFY2(repair.out.contains(QStringLiteral("40 thumbnails rebuilt")), qPrintable(repair.out));
+    const Run after = cli({QStringLiteral("check"), folder});
+    QVERIFY2(after.exitCode == 0, qPrintable(after.out + after.err));
+    QVERIFY(after.out.contains(QStringLiteral("thumbnails: ok (40 images)")));
+    QVERIFY(after.out.contains(QStringLiteral("index of version 0: ok")));
 }
 
 QTEST_GUILESS_MAIN(tst_Durability)

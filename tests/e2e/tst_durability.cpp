@@ -28,6 +28,9 @@ private Q_SLOTS:
     void backupWhileAnotherProcessWrites();
     void restoreKeepsThePreviousDatabase();
     void checkFindsAndRepairsDamagedCaches();
+    void killedWriterLosesNothing();
+    void killedImportRecovers();
+    void killedTrainingKeepsTheProject();
 
 private:
     struct Run
@@ -40,6 +43,8 @@ private:
     static QString integrity(const QString &file);
     static QVector<qint64> tripletIds(const QString &file);
     static QStringList committed(const QByteArray &output, const QByteArray &kind);
+    static void killAfter(QProcess &process, int milliseconds);
+    static void verifyReopens(const QString &folder);
 
     QTemporaryDir m_dir;
     QString m_images; // a few OpenMoji images, copied so that tests may damage them
@@ -226,6 +231,128 @@ void tst_Durability::checkFindsAndRepairsDamagedCaches()
     QVERIFY2(after.exitCode == 0, qPrintable(after.out + after.err));
     QVERIFY(after.out.contains(QStringLiteral("thumbnails: ok (40 images)")));
     QVERIFY(after.out.contains(QStringLiteral("index of version 0: ok")));
+}
+
+// Kills the process with SIGKILL once it has run for the given time (or has ended).
+void tst_Durability::killAfter(QProcess &process, int milliseconds)
+{
+    process.waitForFinished(milliseconds);
+    process.kill();
+    process.waitForFinished(60000);
+}
+
+// What every crash must leave: a project that opens, passes SQLite's integrity check and
+// whose current version's caches load (rebuilt when half-written).
+void tst_Durability::verifyReopens(const QString &folder)
+{
+    auto project = Project::open(folder);
+    QVERIFY2(project, qPrintable(project.error()));
+    QSqlQuery query((*project)->database());
+    QVERIFY(query.exec(QStringLiteral("PRAGMA integrity_check")) && query.next());
+    QCOMPARE(query.value(0).toString(), QStringLiteral("ok"));
+
+    JobControl control;
+    const auto data = loadVersionData(**project, (*project)->currentModelVersion(), control);
+    QVERIFY2(data, qPrintable(data.error()));
+    QCOMPARE((*data)->index.size(), (*data)->embeddings.rows());
+}
+
+// Kill points are drawn from a fixed seed, so every run kills at the same moments; the test
+// asserts only on what the killed process reported, never on how long anything took.
+void tst_Durability::killedWriterLosesNothing()
+{
+    const QString folder = m_dir.filePath(QStringLiteral("killed-writer"));
+    QCOMPARE(cli({QStringLiteral("init"), folder}).exitCode, 0);
+    QRandomGenerator random(3);
+
+    QSet<qint64> judgments;
+    QSet<QString> labels;
+    for (int round = 0; round < 5; ++round) {
+        QProcess writer;
+        writer.start(QStringLiteral(LIKENESS_STORE_HELPER), {QStringLiteral("write"), folder,
+                                                             QStringLiteral("0")});
+        QVERIFY(writer.waitForReadyRead(60000));
+        killAfter(writer, random.bounded(1, 400));
+        const QByteArray output = writer.readAllStandardOutput();
+        for (const QString &id : committed(output, "judgment")) {
+            judgments.insert(id.toLongLong());
+        }
+        for (const QString &label : committed(output, "label")) {
+            labels.insert(label);
+        }
+
+        verifyReopens(folder);
+        auto project = Project::open(folder);
+        QVERIFY2(project, qPrintable(project.error()));
+        QSet<qint64> stored;
+        for (const Judgment &judgment : (*project)->judgments()) {
+            stored.insert(judgment.id);
+        }
+        QVERIFY2(stored.contains(judgments), qPrintable(QStringLiteral("round %1").arg(round)));
+        QSet<QString> storedLabels;
+        for (const LabelRecord &label : (*project)->labels()) {
+            storedLabels.insert(label.name);
+        }
+        QVERIFY(storedLabels.contains(labels));
+    }
+    QVERIFY(!judgments.isEmpty());
+}
+
+void tst_Durability::killedImportRecovers()
+{
+    const QString folder = m_dir.filePath(QStringLiteral("killed-import"));
+    QCOMPARE(cli({QStringLiteral("init"), folder}).exitCode, 0);
+    QRandomGenerator random(5);
+
+    for (int round = 0; round < 3; ++round) {
+        QProcess import;
+        import.start(QStringLiteral(LIKENESS_CLI), {QStringLiteral("import"), folder, m_images});
+        QVERIFY(import.waitForStarted());
+        killAfter(import, random.bounded(50, 1500));
+        verifyReopens(folder);
+    }
+
+    // An import killed between recording images and caching their thumbnails leaves ok
+    // images without thumbnails; importing again skips them as unchanged, check repairs them.
+    const Run import = cli({QStringLiteral("import"), folder, m_images});
+    QVERIFY2(import.exitCode == 0, qPrintable(import.err));
+    const Run repair = cli({QStringLiteral("check"), folder, QStringLiteral("--repair")});
+    QVERIFY2(repair.exitCode == 0, qPrintable(repair.out + repair.err));
+    const Run check = cli({QStringLiteral("check"), folder});
+    QVERIFY2(check.exitCode == 0, qPrintable(check.out + check.err));
+    QVERIFY(check.out.contains(QStringLiteral("thumbnails: ok (40 images)")));
+}
+
+void tst_Durability::killedTrainingKeepsTheProject()
+{
+    const QString folder = m_dir.filePath(QStringLiteral("killed-training"));
+    QCOMPARE(cli({QStringLiteral("init"), folder}).exitCode, 0);
+    QCOMPARE(cli({QStringLiteral("import"), folder, m_images}).exitCode, 0);
+    const Run labels = cli({QStringLiteral("labels"), QStringLiteral("import"), folder,
+                            QStringLiteral(LIKENESS_TEST_DATA "/openmoji/openmoji.csv"),
+                            QStringLiteral("--image-column"), QStringLiteral("hexcode"),
+                            QStringLiteral("--labels-column"), QStringLiteral("group")});
+    QVERIFY2(labels.exitCode == 0, qPrintable(labels.err));
+    QRandomGenerator random(7);
+
+    for (int round = 0; round < 3; ++round) {
+        QProcess train;
+        train.start(QStringLiteral(LIKENESS_CLI),
+                    {QStringLiteral("train"), folder, QStringLiteral("--epochs"),
+                     QStringLiteral("3"), QStringLiteral("--device"), QStringLiteral("cpu"),
+                     QStringLiteral("--threads"), QStringLiteral("1"),
+                     QStringLiteral("--live-even-if-worse")});
+        QVERIFY(train.waitForStarted());
+        killAfter(train, random.bounded(200, 4000));
+        verifyReopens(folder);
+
+        // Whatever version is current is a finished one.
+        auto project = Project::open(folder);
+        QVERIFY(project);
+        const auto current = (*project)->modelVersion((*project)->currentModelVersion());
+        QVERIFY(current);
+        QCOMPARE(current->status, QStringLiteral("ready"));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_Durability)

@@ -99,12 +99,15 @@ std::unique_ptr<Project> openProject(const QString &folder, QString *error)
     return std::move(*project);
 }
 
-// Commands that only read work while another program has the project open for writing.
+// Commands that only read also work while another program has the project open for
+// writing, and on a read-only folder.
 std::unique_ptr<Project> openForReading(const QString &folder, QString *error)
 {
-    const bool locked = Project::isProject(folder) && !Project::lockOwner(folder).isEmpty();
-    auto project = Project::open(folder, locked ? Project::OpenMode::ReadOnly
-                                                : Project::OpenMode::ReadWrite);
+    auto project = Project::open(folder);
+    if (!project && Project::isProject(folder)
+        && (!Project::lockOwner(folder).isEmpty() || !QFileInfo(folder).isWritable())) {
+        project = Project::open(folder, Project::OpenMode::ReadOnly);
+    }
     if (!project) {
         *error = project.error();
         return nullptr;

@@ -13,6 +13,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
+#include <QUrl>
 #include <QVariant>
 
 #include <map>
@@ -24,6 +25,10 @@ namespace {
 const QString DatabaseFile = QStringLiteral("project.sqlite");
 const QString CacheFile = QStringLiteral("thumbs.sqlite");
 const QString LockFile = QStringLiteral("project.lock");
+
+// SQLite's primary result codes (sqlite3.h) for the errors explained to the user.
+constexpr int SqliteReadOnly = 8;
+constexpr int SqliteFull = 13;
 
 QString describeOwner(const QLockFile &lock)
 {
@@ -137,9 +142,21 @@ QString lockKey(const QString &folder)
     return canonical.isEmpty() ? QFileInfo(folder).absoluteFilePath() : canonical;
 }
 
+// SQLite's own words, and for the errors a person can do something about, what to do.
 QString sqlError(const QSqlQuery &query)
 {
-    return query.lastError().text();
+    const QSqlError error = query.lastError();
+    const int code = error.nativeErrorCode().toInt();
+    if (code == SqliteFull) {
+        return QStringLiteral("%1. The disk holding the project is full: free some space and "
+                              "try again. Everything saved before this is kept.")
+            .arg(error.text());
+    }
+    if (code == SqliteReadOnly) {
+        return QStringLiteral("%1. The project can no longer be written (a read-only folder "
+                              "or disk?): copy it to a writable place.").arg(error.text());
+    }
+    return error.text();
 }
 
 Status exec(QSqlDatabase db, const QString &sql)
@@ -239,7 +256,7 @@ QString Project::lockOwner(const QString &folder)
         lock.unlock();
         return {};
     }
-    return describeOwner(lock);
+    return lock.error() == QLockFile::LockFailedError ? describeOwner(lock) : QString();
 }
 
 bool Project::isProject(const QString &folder)
@@ -312,6 +329,14 @@ Status Project::openConnections(bool creating)
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
     m_db.setDatabaseName(filePath(DatabaseFile));
     m_db.setConnectOptions(options);
+    // SQLite cannot read a WAL database in a folder where it cannot create the WAL's index;
+    // in a folder nobody can write, the file cannot change underneath, so it is immutable.
+    if (m_readOnly && !QFileInfo(m_folder).isWritable()) {
+        QUrl url = QUrl::fromLocalFile(filePath(DatabaseFile));
+        url.setQuery(QStringLiteral("immutable=1"));
+        m_db.setDatabaseName(url.toString(QUrl::FullyEncoded));
+        m_db.setConnectOptions(options + QStringLiteral(";QSQLITE_OPEN_URI"));
+    }
     if (!m_db.open()) {
         return Status::failure(QStringLiteral("Cannot open %1: %2")
                                    .arg(filePath(DatabaseFile), m_db.lastError().text()));
@@ -346,6 +371,12 @@ Status Project::openCache(bool creating)
     if (m_readOnly) {
         // Without a cache file there are no thumbnails to read; that is not an error.
         m_cache.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        if (!QFileInfo(m_folder).isWritable()) {
+            QUrl url = QUrl::fromLocalFile(filePath(CacheFile));
+            url.setQuery(QStringLiteral("immutable=1"));
+            m_cache.setDatabaseName(url.toString(QUrl::FullyEncoded));
+            m_cache.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_OPEN_URI"));
+        }
         if (QFileInfo::exists(filePath(CacheFile)) && !m_cache.open()) {
             qCWarning(lcStore) << "cannot read the thumbnail cache" << filePath(CacheFile)
                                << m_cache.lastError().text();

@@ -5,10 +5,13 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <unistd.h>
 
 using namespace likeness;
 
@@ -32,6 +35,9 @@ private Q_SLOTS:
     void staleLockIsTakenOver();
     void olderSchemaIsUpgradedAfterACopy();
     void failedUpgradeChangesNothing();
+    void readOnlyFolderOpensReadOnly();
+    void fullDatabaseIsReportedAndLosesNothing();
+    void fullDiskIsReportedAndLosesNothing();
 
 private:
     static QVector<qint64> addImages(Project &project, int count);
@@ -39,7 +45,33 @@ private:
     static bool writeSchema1Project(const QString &folder, const QStringList &extra = {});
     static qint64 countRows(const QString &file, const QString &table);
     static int userVersion(const QString &file);
+    static bool run(const QString &program, const QStringList &arguments);
+    static QString fillUntilFull(Project &project, QVector<qint64> *stored);
 };
+
+bool tst_Project::run(const QString &program, const QStringList &arguments)
+{
+    QProcess process;
+    process.start(program, arguments);
+    return process.waitForFinished(60000) && process.exitStatus() == QProcess::NormalExit
+           && process.exitCode() == 0;
+}
+
+// Adds judgments until the store refuses one; returns that refusal's message.
+QString tst_Project::fillUntilFull(Project &project, QVector<qint64> *stored)
+{
+    const QVector<qint64> ids = addImages(project, 3);
+    const QString padding(4000, u'x');
+    for (int i = 0; i < 100000 && ids.size() == 3; ++i) {
+        const Judgment judgment{0, ids[0], ids[1], ids[2], Choice::First, {}, padding, 0, i, {}};
+        const Result<qint64> id = project.addJudgment(judgment);
+        if (!id) {
+            return id.error();
+        }
+        stored->append(*id);
+    }
+    return {};
+}
 
 // A project as the first release wrote it: schema 1, three images, a label and a judgment.
 bool tst_Project::writeSchema1Project(const QString &folder, const QStringList &extra)
@@ -427,6 +459,108 @@ void tst_Project::failedUpgradeChangesNothing()
     QCOMPARE(countRows(dir.filePath(QStringLiteral("project.sqlite")),
                        QStringLiteral("triplets")), 1);
     QVERIFY(QFileInfo::exists(dir.filePath(QStringLiteral("project.sqlite.bak-v1"))));
+}
+
+// A project on a read-only disk or folder can still be read, and says why it cannot be
+// written. root writes through permissions, so there the folder is mounted read-only.
+void tst_Project::readOnlyFolderOpensReadOnly()
+{
+    QTemporaryDir dir;
+    const QString folder = dir.filePath(QStringLiteral("p"));
+    {
+        auto project = Project::create(folder);
+        QVERIFY(project);
+        QCOMPARE(addImages(**project, 3).size(), 3);
+    }
+    const bool root = QFileInfo(folder).isWritable() && ::geteuid() == 0;
+    if (root) {
+        if (!run(QStringLiteral("mount"), {QStringLiteral("--bind"), folder, folder})) {
+            QSKIP("running as root without permission to mount a read-only folder");
+        }
+        QVERIFY(run(QStringLiteral("mount"),
+                    {QStringLiteral("-o"), QStringLiteral("remount,bind,ro"), folder}));
+    } else {
+        QVERIFY(QFile::setPermissions(folder, QFile::ReadOwner | QFile::ExeOwner));
+    }
+    const auto restore = qScopeGuard([&] {
+        if (root) {
+            run(QStringLiteral("umount"), {folder});
+        } else {
+            QFile::setPermissions(folder, QFile::ReadOwner | QFile::WriteOwner
+                                              | QFile::ExeOwner);
+        }
+    });
+
+    const auto refused = Project::open(folder);
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().contains(QStringLiteral("read-only")), qPrintable(refused.error()));
+    QVERIFY2(refused.error().contains(QStringLiteral("copy the project to a writable place")),
+             qPrintable(refused.error()));
+
+    auto reader = Project::open(folder, Project::OpenMode::ReadOnly);
+    QVERIFY2(reader, qPrintable(reader.error()));
+    QCOMPARE((*reader)->imageCount(), 3);
+}
+
+// SQLite reports "database or disk is full" when a database reaches its page limit: the
+// same error a full disk gives, on any machine.
+void tst_Project::fullDatabaseIsReportedAndLosesNothing()
+{
+    QTemporaryDir dir;
+    QVector<qint64> stored;
+    {
+        auto project = Project::create(dir.path());
+        QVERIFY(project);
+        QSqlQuery query((*project)->database());
+        QVERIFY(query.exec(QStringLiteral("PRAGMA page_count")) && query.next());
+        const qint64 pages = query.value(0).toLongLong();
+        QVERIFY(query.exec(QStringLiteral("PRAGMA max_page_count=%1").arg(pages + 20)));
+
+        const QString error = fillUntilFull(**project, &stored);
+        QVERIFY2(error.contains(QStringLiteral("free some space")), qPrintable(error));
+        QVERIFY(!stored.isEmpty());
+    }
+
+    auto project = Project::open(dir.path());
+    QVERIFY2(project, qPrintable(project.error()));
+    QCOMPARE((*project)->judgmentCount(), stored.size());
+    QCOMPARE((*project)->judgments().last().id, stored.last());
+    QSqlQuery check((*project)->database());
+    QVERIFY(check.exec(QStringLiteral("PRAGMA integrity_check")) && check.next());
+    QCOMPARE(check.value(0).toString(), QStringLiteral("ok"));
+}
+
+// A real full disk: a tiny tmpfs, where mounting is allowed (root).
+void tst_Project::fullDiskIsReportedAndLosesNothing()
+{
+    QTemporaryDir dir;
+    const QString disk = dir.filePath(QStringLiteral("disk"));
+    QVERIFY(QDir().mkpath(disk));
+    if (::geteuid() != 0
+        || !run(QStringLiteral("mount"), {QStringLiteral("-t"), QStringLiteral("tmpfs"),
+                                          QStringLiteral("-o"), QStringLiteral("size=400k"),
+                                          QStringLiteral("tmpfs"), disk})) {
+        QSKIP("mounting a small tmpfs needs root");
+    }
+    const auto unmount = qScopeGuard([&] { run(QStringLiteral("umount"), {disk}); });
+
+    const QString folder = disk + QStringLiteral("/p");
+    QVector<qint64> stored;
+    {
+        auto project = Project::create(folder);
+        QVERIFY2(project, qPrintable(project.error()));
+        const QString error = fillUntilFull(**project, &stored);
+        QVERIFY2(error.contains(QStringLiteral("free some space")), qPrintable(error));
+    }
+
+    // After space is freed, everything that was reported saved is there.
+    QFile::remove(folder + QStringLiteral("/thumbs.sqlite"));
+    auto project = Project::open(folder);
+    QVERIFY2(project, qPrintable(project.error()));
+    QCOMPARE((*project)->judgmentCount(), stored.size());
+    QSqlQuery check((*project)->database());
+    QVERIFY(check.exec(QStringLiteral("PRAGMA integrity_check")) && check.next());
+    QCOMPARE(check.value(0).toString(), QStringLiteral("ok"));
 }
 
 QTEST_GUILESS_MAIN(tst_Project)

@@ -28,6 +28,7 @@ private Q_SLOTS:
 
 private:
     std::unique_ptr<Project> freshProject(QTemporaryDir &dir);
+    static bool labelStripes(Project &project);
 
     QTemporaryDir m_images;
 };
@@ -62,18 +63,24 @@ std::unique_ptr<Project> tst_Trainer::freshProject(QTemporaryDir &dir)
     return std::move(*project);
 }
 
+// Even file numbers hold horizontal stripes, odd ones vertical stripes.
+bool tst_Trainer::labelStripes(Project &project)
+{
+    QVector<qint64> horizontal;
+    QVector<qint64> vertical;
+    for (qint64 id : project.imageIds()) {
+        const int number = QFileInfo(project.image(id)->path).baseName().toInt();
+        (number % 2 == 0 ? horizontal : vertical).append(id);
+    }
+    return project.addLabel(horizontal, QStringLiteral("horizontal"), LabelSource::Human, {})
+           && project.addLabel(vertical, QStringLiteral("vertical"), LabelSource::Human, {});
+}
+
 void tst_Trainer::trainingLowersTheLossAndGoesLive()
 {
     QTemporaryDir dir;
     auto project = freshProject(dir);
-    QVector<qint64> horizontal;
-    QVector<qint64> vertical;
-    for (qint64 id : project->imageIds()) {
-        const int number = QFileInfo(project->image(id)->path).baseName().toInt();
-        (number % 2 == 0 ? horizontal : vertical).append(id);
-    }
-    QVERIFY(project->addLabel(horizontal, QStringLiteral("horizontal"), LabelSource::Human, {}));
-    QVERIFY(project->addLabel(vertical, QStringLiteral("vertical"), LabelSource::Human, {}));
+    QVERIFY(labelStripes(*project));
 
     TrainSettings settings;
     settings.epochs = 8;
@@ -140,14 +147,7 @@ void tst_Trainer::worseVersionDoesNotGoLive()
 {
     QTemporaryDir dir;
     auto project = freshProject(dir);
-    QVector<qint64> horizontal;
-    QVector<qint64> vertical;
-    for (qint64 id : project->imageIds()) {
-        const int number = QFileInfo(project->image(id)->path).baseName().toInt();
-        (number % 2 == 0 ? horizontal : vertical).append(id);
-    }
-    QVERIFY(project->addLabel(horizontal, QStringLiteral("horizontal"), LabelSource::Human, {}));
-    QVERIFY(project->addLabel(vertical, QStringLiteral("vertical"), LabelSource::Human, {}));
+    QVERIFY(labelStripes(*project));
 
     TrainSettings settings;
     settings.epochs = 1;

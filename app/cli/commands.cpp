@@ -664,6 +664,10 @@ bool printCheckReport(const CheckReport &report)
                  .arg(report.version)
                  .arg(report.indexProblem.isEmpty() ? Cli::tr("ok") : report.indexProblem + rebuild)
           << Qt::endl;
+    for (int version : report.interruptedVersions) {
+        out() << Cli::tr("model version %1: its training was interrupted; --repair marks it "
+                         "failed").arg(version) << Qt::endl;
+    }
     return !report.databaseProblems.isEmpty() || report.cachesNeedRepair();
 }
 
@@ -701,9 +705,11 @@ int runCheck(const QStringList &arguments)
     if (!repaired) {
         return fail(repaired.error());
     }
-    out() << Cli::tr("Repaired: %1 thumbnails rebuilt, embeddings and index %2.")
+    out() << Cli::tr("Repaired: %1 thumbnails rebuilt, embeddings and index %2, %3 interrupted "
+                     "versions marked failed.")
                  .arg(repaired->thumbnailsRebuilt)
                  .arg(repaired->versionRebuilt ? Cli::tr("rebuilt") : Cli::tr("kept"))
+                 .arg(repaired->versionsMarkedFailed)
           << "\n";
     for (const QString &failure : repaired->thumbnailFailures.mid(0, 20)) {
         out() << "  " << Cli::tr("cannot read %1; put the file back and repair again").arg(failure)

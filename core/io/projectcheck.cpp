@@ -8,6 +8,7 @@
 #include "store/project.h"
 
 #include <QFile>
+#include <QJsonObject>
 #include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -163,6 +164,13 @@ CheckReport checkProject(Project &project)
     report.missingThumbnails = missingThumbnails(project, okIds);
     report.version = project.currentModelVersion();
     checkVersionCaches(project, okIds, report);
+    if (!project.isReadOnly()) {
+        for (const ModelVersionRecord &record : project.modelVersions()) {
+            if (record.status == QStringLiteral("training")) {
+                report.interruptedVersions.append(record.version);
+            }
+        }
+    }
     return report;
 }
 
@@ -180,6 +188,17 @@ Result<RepairReport> repairProjectCaches(Project &project, const CheckReport &ch
     if (Status status = rebuildThumbnails(project, check.missingThumbnails, report, control);
         !status) {
         return Result<RepairReport>::failure(status.error());
+    }
+
+    for (int version : check.interruptedVersions) {
+        const auto record = project.modelVersion(version);
+        const QJsonObject metrics = record ? record->metrics : QJsonObject();
+        if (Status status = project.updateModelVersion(version, QStringLiteral("failed"),
+                                                       metrics);
+            !status) {
+            return Result<RepairReport>::failure(status.error());
+        }
+        ++report.versionsMarkedFailed;
     }
 
     if (!check.embeddingsProblem.isEmpty() || !check.indexProblem.isEmpty()

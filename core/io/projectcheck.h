@@ -20,11 +20,15 @@ struct CheckReport
     int version = 0;                   // the current model version, whose caches are checked
     QString embeddingsProblem;         // empty when embeddings/vNNNN.f32 is whole and current
     QString indexProblem;              // empty when index/vNNNN.faiss matches the embeddings
+    // Versions still marked "training" although no program trains them (a run was killed).
+    // Only looked for when the check holds the project's lock, so no other program can be
+    // training right now.
+    QVector<int> interruptedVersions;
 
     bool cachesNeedRepair() const
     {
         return !missingThumbnails.isEmpty() || !embeddingsProblem.isEmpty()
-               || !indexProblem.isEmpty();
+               || !indexProblem.isEmpty() || !interruptedVersions.isEmpty();
     }
 };
 
@@ -33,6 +37,7 @@ struct RepairReport
     qint64 thumbnailsRebuilt = 0;
     QStringList thumbnailFailures; // "path: reason" for images that could not be read again
     bool versionRebuilt = false;   // embeddings and index of the current version
+    qint64 versionsMarkedFailed = 0; // interrupted versions now marked "failed"
 };
 
 // Checks project.sqlite (SQLite's integrity and foreign key checks), the thumbnail cache of
@@ -40,7 +45,7 @@ struct RepairReport
 CheckReport checkProject(Project &project);
 
 // Rebuilds what the check found: thumbnails from the image files, then the current version's
-// embeddings and index. Never touches project.sqlite's human work.
+// embeddings and index; marks interrupted versions "failed". Never touches human work.
 Result<RepairReport> repairProjectCaches(Project &project, const CheckReport &check,
                                          JobControl &control);
 

@@ -209,7 +209,16 @@ void tst_Durability::checkFindsAndRepairsDamagedCaches()
     QVERIFY2(sound.out.contains(QStringLiteral("embeddings of version 0: ok")),
              qPrintable(sound.out));
 
-    // A half-written embedding file and a lost thumbnail cache.
+    // A half-written embedding file, a lost thumbnail cache and a version whose training
+    // was killed.
+    {
+        auto project = Project::open(folder);
+        QVERIFY(project);
+        ModelVersionRecord record;
+        record.backbone = QStringLiteral("convnet");
+        record.status = QStringLiteral("training");
+        QCOMPARE((*project)->addModelVersion(record).value(), 1);
+    }
     QFile embeddings(folder + QStringLiteral("/embeddings/v0000.f32"));
     QVERIFY(embeddings.resize(embeddings.size() / 2));
     for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
@@ -223,6 +232,8 @@ void tst_Durability::checkFindsAndRepairsDamagedCaches()
              qPrintable(damaged.out));
     QVERIFY2(damaged.out.contains(QStringLiteral("not a complete embedding file")),
              qPrintable(damaged.out));
+    QVERIFY2(damaged.out.contains(QStringLiteral("model version 1: its training was interrupted")),
+             qPrintable(damaged.out));
 
     const Run repair = cli({QStringLiteral("check"), folder, QStringLiteral("--repair")});
     QVERIFY2(repair.exitCode == 0, qPrintable(repair.out + repair.err));
@@ -231,6 +242,9 @@ void tst_Durability::checkFindsAndRepairsDamagedCaches()
     QVERIFY2(after.exitCode == 0, qPrintable(after.out + after.err));
     QVERIFY(after.out.contains(QStringLiteral("thumbnails: ok (40 images)")));
     QVERIFY(after.out.contains(QStringLiteral("index of version 0: ok")));
+    auto project = Project::open(folder);
+    QVERIFY(project);
+    QCOMPARE((*project)->modelVersion(1)->status, QStringLiteral("failed"));
 }
 
 // Kills the process with SIGKILL once it has run for the given time (or has ended).

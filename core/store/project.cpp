@@ -495,10 +495,17 @@ Status Project::backup(const QString &file) const
 
 Status Project::refuseWrite() const
 {
+    const QString owner = lockOwner(m_folder);
+    if (owner.isEmpty()) {
+        return Status::failure(QStringLiteral("%1 is open read-only, so this change was not "
+                                              "saved. Open it again for writing (copy it to a "
+                                              "writable place if its folder is read-only).")
+                                   .arg(m_folder));
+    }
     return Status::failure(QStringLiteral("%1 is open read-only, so this change was not "
                                           "saved. Close the program that has it open for "
                                           "writing (%2) and open it again.")
-                               .arg(m_folder, lockOwner(m_folder)));
+                               .arg(m_folder, owner));
 }
 
 namespace {

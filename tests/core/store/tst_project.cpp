@@ -500,6 +500,8 @@ void tst_Project::readOnlyFolderOpensReadOnly()
     auto reader = Project::open(folder, Project::OpenMode::ReadOnly);
     QVERIFY2(reader, qPrintable(reader.error()));
     QCOMPARE((*reader)->imageCount(), 3);
+    const Status write = (*reader)->setSetting(QStringLiteral("k"), QStringLiteral("v"));
+    QVERIFY2(write.error().contains(QStringLiteral("writable place")), qPrintable(write.error()));
 }
 
 // SQLite reports "database or disk is full" when a database reaches its page limit: the

@@ -2,6 +2,7 @@
 
 #include "io/demo.h"
 #include "io/importer.h"
+#include "io/projectcheck.h"
 #include "io/labelscsv.h"
 #include "ml/evaluation.h"
 #include "ml/modelversion.h"
@@ -106,6 +107,22 @@ JobControl progressPrinter()
 std::unique_ptr<Project> openProject(const QString &folder, QString *error)
 {
     auto project = Project::open(folder);
+    if (!project) {
+        *error = project.error();
+        return nullptr;
+    }
+    return std::move(*project);
+}
+
+// Commands that only read also work while another program has the project open for
+// writing, and on a read-only folder.
+std::unique_ptr<Project> openForReading(const QString &folder, QString *error)
+{
+    auto project = Project::open(folder);
+    if (!project && Project::isProject(folder)
+        && (!Project::lockOwner(folder).isEmpty() || !QFileInfo(folder).isWritable())) {
+        project = Project::open(folder, Project::OpenMode::ReadOnly);
+    }
     if (!project) {
         *error = project.error();
         return nullptr;
@@ -302,7 +319,7 @@ int runLabelsExport(const QStringList &arguments)
     }
 
     QString error;
-    const auto project = openProject(parser.positionalArguments()[0], &error);
+    const auto project = openForReading(parser.positionalArguments()[0], &error);
     if (!project) {
         return fail(error);
     }
@@ -454,7 +471,7 @@ int runKnn(const QStringList &arguments)
     }
 
     QString error;
-    const auto project = openProject(parser.positionalArguments()[0], &error);
+    const auto project = openForReading(parser.positionalArguments()[0], &error);
     if (!project) {
         return fail(error);
     }
@@ -523,7 +540,7 @@ int runEval(const QStringList &arguments)
     }
 
     QString error;
-    const auto project = openProject(parser.positionalArguments()[0], &error);
+    const auto project = openForReading(parser.positionalArguments()[0], &error);
     if (!project) {
         return fail(error);
     }
@@ -577,7 +594,7 @@ int runInfo(const QStringList &arguments)
     }
 
     QString error;
-    const auto project = openProject(parser.positionalArguments()[0], &error);
+    const auto project = openForReading(parser.positionalArguments()[0], &error);
     if (!project) {
         return fail(error);
     }
@@ -604,6 +621,139 @@ int runInfo(const QStringList &arguments)
     }
     out().flush();
     return ExitOk;
+}
+
+int runBackup(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        Cli::tr("Write a consistent copy of the project's database (all human work), even "
+                "while another program is writing to it."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), Cli::tr("Project folder."));
+    parser.addPositionalArgument(QStringLiteral("FILE"), Cli::tr("Backup file to create."));
+    int code = ExitOk;
+    if (!parse(parser, arguments, 2, &code)) {
+        return code;
+    }
+
+    // Read-only: a backup needs no lock, so it works next to the open app.
+    QString error;
+    const auto project = openForReading(parser.positionalArguments()[0], &error);
+    if (!project) {
+        return fail(error);
+    }
+    const QString file = parser.positionalArguments()[1];
+    if (Status status = project->backup(file); !status) {
+        return fail(status.error());
+    }
+    out() << Cli::tr("Backed up %1 to %2").arg(project->folder(), file) << Qt::endl;
+    return ExitOk;
+}
+
+int runRestore(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        Cli::tr("Replace a project's database with a backup. The replaced database is kept "
+                "as project.sqlite.before-restore."));
+    parser.addPositionalArgument(QStringLiteral("FILE"), Cli::tr("Backup file."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), Cli::tr("Project folder."));
+    int code = ExitOk;
+    if (!parse(parser, arguments, 2, &code)) {
+        return code;
+    }
+
+    const QString file = parser.positionalArguments()[0];
+    const QString folder = parser.positionalArguments()[1];
+    if (Status status = Project::restore(file, folder); !status) {
+        return fail(status.error());
+    }
+    out() << Cli::tr("Restored %1 from %2").arg(folder, file) << Qt::endl;
+    return ExitOk;
+}
+
+// Prints what a check found; returns whether anything needs attention.
+bool printCheckReport(const CheckReport &report)
+{
+    if (report.databaseProblems.isEmpty()) {
+        out() << Cli::tr("project.sqlite: ok") << "\n";
+    } else {
+        out() << Cli::tr("project.sqlite is damaged; restore it from a backup "
+                         "('likeness-cli restore'):") << "\n";
+        for (const QString &problem : report.databaseProblems.mid(0, 20)) {
+            out() << "  " << problem << "\n";
+        }
+    }
+    if (report.missingThumbnails.isEmpty()) {
+        out() << Cli::tr("thumbnails: ok (%1 images)").arg(report.okImages) << "\n";
+    } else {
+        out() << Cli::tr("thumbnails: %1 of %2 ok images have none; --repair reads them again "
+                         "from the image files")
+                     .arg(report.missingThumbnails.size()).arg(report.okImages) << "\n";
+    }
+    const QString rebuild = Cli::tr("; --repair rebuilds it");
+    out() << Cli::tr("embeddings of version %1: %2")
+                 .arg(report.version)
+                 .arg(report.embeddingsProblem.isEmpty() ? Cli::tr("ok")
+                                                         : report.embeddingsProblem + rebuild)
+          << "\n"
+          << Cli::tr("index of version %1: %2")
+                 .arg(report.version)
+                 .arg(report.indexProblem.isEmpty() ? Cli::tr("ok") : report.indexProblem + rebuild)
+          << Qt::endl;
+    for (int version : report.interruptedVersions) {
+        out() << Cli::tr("model version %1: its training was interrupted; --repair marks it "
+                         "failed").arg(version) << Qt::endl;
+    }
+    return !report.databaseProblems.isEmpty() || report.cachesNeedRepair();
+}
+
+int runCheck(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        Cli::tr("Check the project's database and caches; with --repair, rebuild the caches "
+                "(thumbnails, embeddings and index of the current version)."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), Cli::tr("Project folder."));
+    parser.addOption({QStringLiteral("repair"), Cli::tr("Rebuild missing or damaged caches.")});
+    int code = ExitOk;
+    if (!parse(parser, arguments, 1, &code)) {
+        return code;
+    }
+
+    const bool repair = parser.isSet(QStringLiteral("repair"));
+    QString error;
+    const auto project = repair ? openProject(parser.positionalArguments()[0], &error)
+                                : openForReading(parser.positionalArguments()[0], &error);
+    if (!project) {
+        return fail(error);
+    }
+    const CheckReport report = checkProject(*project);
+    const bool problems = printCheckReport(report);
+    if (!repair) {
+        return problems ? ExitFailure : ExitOk;
+    }
+    if (!report.cachesNeedRepair()) {
+        return problems ? ExitFailure : ExitOk;
+    }
+
+    JobControl control = progressPrinter();
+    const auto repaired = repairProjectCaches(*project, report, control);
+    if (!repaired) {
+        return fail(repaired.error());
+    }
+    out() << Cli::tr("Repaired: %1 thumbnails rebuilt, embeddings and index %2, %3 interrupted "
+                     "versions marked failed.")
+                 .arg(repaired->thumbnailsRebuilt)
+                 .arg(repaired->versionRebuilt ? Cli::tr("rebuilt") : Cli::tr("kept"))
+                 .arg(repaired->versionsMarkedFailed)
+          << "\n";
+    for (const QString &failure : repaired->thumbnailFailures.mid(0, 20)) {
+        out() << "  " << Cli::tr("cannot read %1; put the file back and repair again").arg(failure)
+              << "\n";
+    }
+    out() << Cli::tr("After the repair:") << "\n";
+    return printCheckReport(checkProject(*project)) ? ExitFailure : ExitOk;
 }
 
 int runDemo(const QStringList &arguments)
@@ -730,6 +880,9 @@ const QVector<Command> &commands()
         {QStringLiteral("eval"), QStringLiteral("eval PROJECT [--json]"), runEval},
         {QStringLiteral("info"), QStringLiteral("info PROJECT [--json]"), runInfo},
         {QStringLiteral("demo"), QStringLiteral("demo PROJECT [--limit N] [--epochs N]"), runDemo},
+        {QStringLiteral("backup"), QStringLiteral("backup PROJECT FILE"), runBackup},
+        {QStringLiteral("restore"), QStringLiteral("restore FILE PROJECT"), runRestore},
+        {QStringLiteral("check"), QStringLiteral("check PROJECT [--repair]"), runCheck},
     };
     return list;
 }

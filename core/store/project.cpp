@@ -1,6 +1,7 @@
 #include "project.h"
 
 #include "logging.h"
+#include "schema.h"
 
 #include <QAtomicInteger>
 #include <QCoreApplication>
@@ -8,13 +9,18 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QLockFile>
+#include <QMutex>
+#include <QScopeGuard>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
+#include <QUrl>
 #include <QVariant>
 
 #include <cerrno>
 #include <csignal>
+#include <map>
 
 namespace likeness {
 
@@ -22,10 +28,139 @@ namespace {
 
 const QString DatabaseFile = QStringLiteral("project.sqlite");
 const QString CacheFile = QStringLiteral("thumbs.sqlite");
+const QString LockFile = QStringLiteral("project.lock");
 
+// SQLite's primary result codes (sqlite3.h) for the errors explained to the user.
+constexpr int SqliteReadOnly = 8;
+constexpr int SqliteFull = 13;
+
+QString describeOwner(const QLockFile &lock)
+{
+    qint64 pid = 0;
+    QString host;
+    QString application;
+    if (!lock.getLockInfo(&pid, &host, &application)) {
+        return QStringLiteral("another program");
+    }
+    return QStringLiteral("%1 (process %2 on %3)")
+        .arg(application.isEmpty() ? QStringLiteral("another program") : application)
+        .arg(pid)
+        .arg(host.isEmpty() ? QStringLiteral("an unknown host") : host);
+}
+
+// The folder locks this process holds, each shared by every Project object of the process
+// that has the folder open for writing (the GUI opens one per thread). Counting users here
+// rather than giving each object its own QLockFile keeps one process from locking itself out.
+class LockRegistry
+{
+public:
+    static LockRegistry &instance()
+    {
+        static LockRegistry registry;
+        return registry;
+    }
+
+    // Adds a user of the folder's lock, taking the lock on the first one.
+    Status acquire(const QString &key, const QString &folder)
+    {
+        QMutexLocker locker(&m_mutex);
+        auto it = m_locks.find(key);
+        if (it != m_locks.end()) {
+            ++it->second.users;
+            return {};
+        }
+
+        auto lock = std::make_unique<QLockFile>(QDir(folder).filePath(LockFile));
+        // A live owner's lock never goes stale by age: the GUI keeps a project open for days.
+        lock->setStaleLockTime(0);
+        if (!lock->tryLock(0)) {
+            return Status::failure(lockError(*lock, folder));
+        }
+        qCDebug(lcStore) << "locked" << folder;
+        m_locks.emplace(key, Entry{std::move(lock), 1});
+        return {};
+    }
+
+    void release(const QString &key)
+    {
+        QMutexLocker locker(&m_mutex);
+        auto it = m_locks.find(key);
+        Q_ASSERT(it != m_locks.end());
+        if (it != m_locks.end() && --it->second.users == 0) {
+            m_locks.erase(it);
+        }
+    }
+
+    bool heldHere(const QString &key)
+    {
+        QMutexLocker locker(&m_mutex);
+        return m_locks.find(key) != m_locks.end();
+    }
+
+private:
+    struct Entry
+    {
+        std::unique_ptr<QLockFile> file;
+        int users = 0;
+    };
+
+    static QString lockError(const QLockFile &lock, const QString &folder)
+    {
+        switch (lock.error()) {
+        case QLockFile::LockFailedError:
+            return QStringLiteral("%1 is open for writing in %2. Close it there first (or "
+                                  "open the project read-only). If that program no longer "
+                                  "runs, delete %3.")
+                .arg(folder, describeOwner(lock), QDir(folder).filePath(LockFile));
+        case QLockFile::PermissionError:
+            return QStringLiteral("Cannot write to the project folder %1 (it is read-only "
+                                  "or you lack permission). Likeness must write there to "
+                                  "keep your work: copy the project to a writable place, "
+                                  "or open it read-only.").arg(folder);
+        case QLockFile::NoError:
+        case QLockFile::UnknownError:
+            break;
+        }
+        return QStringLiteral("Cannot create %1 (is the disk full?).")
+            .arg(QDir(folder).filePath(LockFile));
+    }
+
+    QMutex m_mutex;
+    std::map<QString, Entry> m_locks; // guarded by m_mutex
+};
+
+// path itself when nothing is there yet, else path-2, path-3, ...
+QString freeFileName(const QString &path)
+{
+    QString candidate = path;
+    for (int n = 2; QFileInfo::exists(candidate); ++n) {
+        candidate = path + QStringLiteral("-%1").arg(n);
+    }
+    return candidate;
+}
+
+// Processes of one host see one folder under one key, however the path was written.
+QString lockKey(const QString &folder)
+{
+    const QString canonical = QFileInfo(folder).canonicalFilePath();
+    return canonical.isEmpty() ? QFileInfo(folder).absoluteFilePath() : canonical;
+}
+
+// SQLite's own words, and for the errors a person can do something about, what to do.
 QString sqlError(const QSqlQuery &query)
 {
-    return query.lastError().text();
+    const QSqlError error = query.lastError();
+    const int code = error.nativeErrorCode().toInt();
+    if (code == SqliteFull) {
+        return QStringLiteral("%1. The disk holding the project is full: free some space and "
+                              "try again. Everything saved before this is kept.")
+            .arg(error.text());
+    }
+    if (code == SqliteReadOnly) {
+        return QStringLiteral("%1. The project can no longer be written (a read-only folder "
+                              "or disk?): copy it to a writable place.").arg(error.text());
+    }
+    return error.text();
 }
 
 Status exec(QSqlDatabase db, const QString &sql)
@@ -37,58 +172,6 @@ Status exec(QSqlDatabase db, const QString &sql)
     }
     return {};
 }
-
-// Schema version 1. Each statement is idempotent only through user_version: migrate() runs
-// it once on an empty database.
-const char *const SchemaV1[] = {
-    "CREATE TABLE images ("
-    " id INTEGER PRIMARY KEY,"
-    " path TEXT NOT NULL UNIQUE,"
-    " content_hash TEXT NOT NULL DEFAULT '',"
-    " width INTEGER NOT NULL DEFAULT 0,"
-    " height INTEGER NOT NULL DEFAULT 0,"
-    " bytes INTEGER NOT NULL DEFAULT 0,"
-    " mtime INTEGER NOT NULL DEFAULT 0,"
-    " status TEXT NOT NULL,"
-    " error TEXT NOT NULL DEFAULT '',"
-    " added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
-    "CREATE INDEX images_hash ON images(content_hash)",
-    "CREATE INDEX images_status ON images(status, id)",
-    "CREATE TABLE annotators (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
-    "CREATE TABLE labels (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
-    " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
-    "CREATE TABLE image_labels ("
-    " image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,"
-    " label_id INTEGER NOT NULL REFERENCES labels(id) ON DELETE CASCADE,"
-    " source TEXT NOT NULL,"
-    " annotator_id INTEGER REFERENCES annotators(id),"
-    " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
-    " PRIMARY KEY (image_id, label_id)) WITHOUT ROWID",
-    "CREATE INDEX image_labels_by_label ON image_labels(label_id, image_id)",
-    "CREATE TABLE triplets ("
-    " id INTEGER PRIMARY KEY,"
-    " anchor_id INTEGER NOT NULL REFERENCES images(id),"
-    " first_id INTEGER NOT NULL REFERENCES images(id),"
-    " second_id INTEGER NOT NULL REFERENCES images(id),"
-    " choice TEXT NOT NULL CHECK (choice IN ('first','second','tie','skip')),"
-    " annotator_id INTEGER REFERENCES annotators(id),"
-    " sampler TEXT NOT NULL DEFAULT '',"
-    " model_version INTEGER NOT NULL DEFAULT 0,"
-    " response_ms INTEGER NOT NULL DEFAULT 0,"
-    " created_at TEXT NOT NULL)",
-    "CREATE INDEX triplets_anchor ON triplets(anchor_id)",
-    "CREATE TABLE models ("
-    " version INTEGER PRIMARY KEY,"
-    " parent INTEGER NOT NULL DEFAULT 0,"
-    " backbone TEXT NOT NULL,"
-    " status TEXT NOT NULL,"
-    " settings TEXT NOT NULL DEFAULT '{}',"
-    " metrics TEXT NOT NULL DEFAULT '{}',"
-    " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
-    "INSERT INTO models(version, backbone, status) VALUES (0, 'classic', 'ready')",
-    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "INSERT INTO settings(key, value) VALUES ('current_model', '0')",
-};
 
 const char *const CacheSchema[] = {
     "CREATE TABLE IF NOT EXISTS thumbnails (image_id INTEGER PRIMARY KEY, png BLOB NOT NULL,"
@@ -191,6 +274,24 @@ Project::~Project()
     m_cache = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_connectionName);
     QSqlDatabase::removeDatabase(m_connectionName + QStringLiteral("-cache"));
+
+    if (!m_lockKey.isEmpty()) {
+        LockRegistry::instance().release(m_lockKey);
+    }
+}
+
+QString Project::lockOwner(const QString &folder)
+{
+    if (LockRegistry::instance().heldHere(lockKey(folder))) {
+        return {};
+    }
+    QLockFile lock(QDir(folder).filePath(LockFile));
+    lock.setStaleLockTime(0);
+    if (lock.tryLock(0)) {
+        lock.unlock();
+        return {};
+    }
+    return lock.error() == QLockFile::LockFailedError ? describeOwner(lock) : QString();
 }
 
 bool Project::isProject(const QString &folder)
@@ -212,6 +313,11 @@ Result<std::unique_ptr<Project>> Project::create(const QString &folder)
 
     std::unique_ptr<Project> project(new Project);
     project->m_folder = QFileInfo(folder).absoluteFilePath();
+    const QString key = lockKey(folder);
+    if (Status status = LockRegistry::instance().acquire(key, project->m_folder); !status) {
+        return Result<std::unique_ptr<Project>>::failure(status.error());
+    }
+    project->m_lockKey = key;
     if (Status status = project->openConnections(true); !status) {
         return Result<std::unique_ptr<Project>>::failure(status.error());
     }
@@ -221,6 +327,11 @@ Result<std::unique_ptr<Project>> Project::create(const QString &folder)
 
 Result<std::unique_ptr<Project>> Project::open(const QString &folder)
 {
+    return open(folder, OpenMode::ReadWrite);
+}
+
+Result<std::unique_ptr<Project>> Project::open(const QString &folder, OpenMode mode)
+{
     if (!isProject(folder)) {
         return Result<std::unique_ptr<Project>>::failure(
             QStringLiteral("%1 is not a Likeness project (no %2 in it). Create one with "
@@ -229,38 +340,88 @@ Result<std::unique_ptr<Project>> Project::open(const QString &folder)
 
     std::unique_ptr<Project> project(new Project);
     project->m_folder = QFileInfo(folder).absoluteFilePath();
+    project->m_readOnly = mode == OpenMode::ReadOnly;
+    if (!project->m_readOnly) {
+        const QString key = lockKey(folder);
+        if (Status status = LockRegistry::instance().acquire(key, project->m_folder); !status) {
+            return Result<std::unique_ptr<Project>>::failure(status.error());
+        }
+        project->m_lockKey = key;
+    }
+
     if (Status status = project->openConnections(false); !status) {
         return Result<std::unique_ptr<Project>>::failure(status.error());
     }
-    project->markInterruptedRuns();
+    if (!project->m_readOnly) {
+        project->markInterruptedRuns();
+    }
     return project;
 }
 
 Status Project::openConnections(bool creating)
 {
+    const QString options = m_readOnly
+                                ? QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000;QSQLITE_OPEN_READONLY")
+                                : QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000");
     m_connectionName = newConnectionName();
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
     m_db.setDatabaseName(filePath(DatabaseFile));
-    m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+    m_db.setConnectOptions(options);
+    // SQLite cannot read a WAL database in a folder where it cannot create the WAL's index;
+    // in a folder nobody can write, the file cannot change underneath, so it is immutable.
+    if (m_readOnly && !QFileInfo(m_folder).isWritable()) {
+        QUrl url = QUrl::fromLocalFile(filePath(DatabaseFile));
+        url.setQuery(QStringLiteral("immutable=1"));
+        m_db.setDatabaseName(url.toString(QUrl::FullyEncoded));
+        m_db.setConnectOptions(options + QStringLiteral(";QSQLITE_OPEN_URI"));
+    }
     if (!m_db.open()) {
         return Status::failure(QStringLiteral("Cannot open %1: %2")
                                    .arg(filePath(DatabaseFile), m_db.lastError().text()));
     }
 
-    for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-                               "PRAGMA foreign_keys=ON", "PRAGMA temp_store=MEMORY",
-                               "PRAGMA cache_size=-65536"}) {
-        if (Status status = exec(m_db, QString::fromLatin1(pragma)); !status) {
-            return status;
+    // A read-only connection changes nothing, not even the journal mode.
+    QStringList pragmas = {QStringLiteral("PRAGMA foreign_keys=ON"),
+                           QStringLiteral("PRAGMA temp_store=MEMORY"),
+                           QStringLiteral("PRAGMA cache_size=-65536")};
+    if (!m_readOnly) {
+        pragmas.prepend(QStringLiteral("PRAGMA synchronous=NORMAL"));
+        pragmas.prepend(QStringLiteral("PRAGMA journal_mode=WAL"));
+    }
+    for (const QString &pragma : std::as_const(pragmas)) {
+        if (Status status = exec(m_db, pragma); !status) {
+            return Status::failure(QStringLiteral("Cannot open %1: %2")
+                                       .arg(filePath(DatabaseFile), status.error()));
         }
     }
     if (Status status = migrate(); !status) {
         return status;
     }
 
+    return openCache(creating);
+}
+
+Status Project::openCache(bool creating)
+{
     m_cache = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"),
                                         m_connectionName + QStringLiteral("-cache"));
     m_cache.setDatabaseName(filePath(CacheFile));
+    if (m_readOnly) {
+        // Without a cache file there are no thumbnails to read; that is not an error.
+        m_cache.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        if (!QFileInfo(m_folder).isWritable()) {
+            QUrl url = QUrl::fromLocalFile(filePath(CacheFile));
+            url.setQuery(QStringLiteral("immutable=1"));
+            m_cache.setDatabaseName(url.toString(QUrl::FullyEncoded));
+            m_cache.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_OPEN_URI"));
+        }
+        if (QFileInfo::exists(filePath(CacheFile)) && !m_cache.open()) {
+            qCWarning(lcStore) << "cannot read the thumbnail cache" << filePath(CacheFile)
+                               << m_cache.lastError().text();
+        }
+        return {};
+    }
+
     m_cache.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
     if (!m_cache.open()) {
         return Status::failure(QStringLiteral("Cannot open the thumbnail cache %1: %2")
@@ -271,7 +432,10 @@ Status Project::openConnections(bool creating)
     }
     for (const char *statement : CacheSchema) {
         if (Status status = exec(m_cache, QString::fromLatin1(statement)); !status) {
-            return status;
+            return Status::failure(QStringLiteral("Cannot set up the thumbnail cache %1 (%2). "
+                                                  "It holds no work: delete it and it will "
+                                                  "be rebuilt.")
+                                       .arg(filePath(CacheFile), status.error()));
         }
     }
     Q_UNUSED(creating);
@@ -280,12 +444,14 @@ Status Project::openConnections(bool creating)
 
 Status Project::migrate()
 {
+    Q_ASSERT(latestSchemaVersion() == SchemaVersion);
     QSqlQuery query(m_db);
     if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next()) {
         return Status::failure(QStringLiteral("%1 is not a readable SQLite database: %2")
                                    .arg(filePath(DatabaseFile), sqlError(query)));
     }
     const int found = query.value(0).toInt();
+    query.finish();
     if (found > SchemaVersion) {
         return Status::failure(
             QStringLiteral("This project was written by a newer Likeness (schema %1; this "
@@ -295,15 +461,197 @@ Status Project::migrate()
     if (found == SchemaVersion) {
         return {};
     }
+    if (m_readOnly) {
+        return Status::failure(QStringLiteral("This project needs its schema upgraded (from %1 "
+                                              "to %2), which cannot happen read-only. Open it "
+                                              "once for writing.").arg(found).arg(SchemaVersion));
+    }
 
-    return transaction([&]() -> Status {
-        for (const char *statement : SchemaV1) {
-            if (Status status = exec(m_db, QString::fromLatin1(statement)); !status) {
-                return status;
+    // Work already in the file is copied before its schema changes; a new file has none.
+    QString copy;
+    if (found > 0) {
+        copy = freeFileName(filePath(DatabaseFile + QStringLiteral(".bak-v%1").arg(found)));
+        if (Status status = backup(copy); !status) {
+            return Status::failure(QStringLiteral("Not upgrading the project from schema %1: "
+                                                  "the copy made first failed (%2). Nothing "
+                                                  "was changed.").arg(found).arg(status.error()));
+        }
+        qCInfo(lcStore) << "upgrading" << filePath(DatabaseFile) << "from schema" << found
+                        << "to" << SchemaVersion << "; the old file is kept as" << copy;
+    }
+
+    // Every step runs in one transaction: an upgrade either completes or changes nothing.
+    const Status status = transaction([&]() -> Status {
+        for (const SchemaStep &step : schemaSteps()) {
+            if (step.from < found) {
+                continue;
+            }
+            for (const QString &statement : step.statements) {
+                if (Status status = exec(m_db, statement); !status) {
+                    return status;
+                }
             }
         }
         return exec(m_db, QStringLiteral("PRAGMA user_version=%1").arg(SchemaVersion));
     });
+    if (!status && found > 0) {
+        return Status::failure(QStringLiteral("Cannot upgrade the project from schema %1 to %2 "
+                                              "(%3). Nothing was changed; a copy is in %4.")
+                                   .arg(found).arg(SchemaVersion).arg(status.error(), copy));
+    }
+    return status;
+}
+
+Status Project::backup(const QString &file) const
+{
+    if (QFileInfo::exists(file)) {
+        return Status::failure(QStringLiteral("%1 already exists; choose another name or "
+                                              "remove it first.").arg(file));
+    }
+
+    // VACUUM INTO reads one consistent snapshot, even while other connections write. It
+    // writes beside the target first, so a failure never leaves half a backup under its name.
+    const QString partial = file + QStringLiteral(".partial");
+    QFile::remove(partial);
+    QSqlQuery vacuum(m_db);
+    vacuum.prepare(QStringLiteral("VACUUM INTO ?"));
+    vacuum.addBindValue(partial);
+    if (!vacuum.exec()) {
+        const QString reason = sqlError(vacuum);
+        QFile::remove(partial);
+        return Status::failure(QStringLiteral("Cannot write the backup %1: %2. Check that the "
+                                              "folder exists, is writable and has room.")
+                                   .arg(file, reason));
+    }
+    if (!QFile::rename(partial, file)) {
+        QFile::remove(partial);
+        return Status::failure(QStringLiteral("Cannot name the backup %1.").arg(file));
+    }
+    qCInfo(lcStore) << "backed up" << filePath(DatabaseFile) << "to" << file;
+    return {};
+}
+
+Status Project::refuseWrite() const
+{
+    const QString owner = lockOwner(m_folder);
+    if (owner.isEmpty()) {
+        return Status::failure(QStringLiteral("%1 is open read-only, so this change was not "
+                                              "saved. Open it again for writing (copy it to a "
+                                              "writable place if its folder is read-only).")
+                                   .arg(m_folder));
+    }
+    return Status::failure(QStringLiteral("%1 is open read-only, so this change was not "
+                                          "saved. Close the program that has it open for "
+                                          "writing (%2) and open it again.")
+                               .arg(m_folder, owner));
+}
+
+namespace {
+
+// Checks that file is a whole Likeness database this build can open.
+Status checkBackupFile(const QString &file)
+{
+    if (!QFileInfo(file).isFile()) {
+        return Status::failure(QStringLiteral("There is no backup file %1.").arg(file));
+    }
+    const QString name = newConnectionName();
+    QString problem;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(file);
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        QSqlQuery query(db);
+        if (!db.open() || !query.exec(QStringLiteral("PRAGMA integrity_check")) || !query.next()
+            || query.value(0).toString() != QStringLiteral("ok")) {
+            problem = QStringLiteral("it is not a readable, undamaged SQLite database");
+        } else if (!query.exec(QStringLiteral("SELECT count(*) FROM triplets"))) {
+            problem = QStringLiteral("it does not hold a Likeness project");
+        } else if (query.exec(QStringLiteral("PRAGMA user_version")) && query.next()
+                   && query.value(0).toInt() > Project::SchemaVersion) {
+            problem = QStringLiteral("it was written by a newer Likeness");
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    if (!problem.isEmpty()) {
+        return Status::failure(QStringLiteral("Not restoring from %1: %2. The project was not "
+                                              "changed.").arg(file, problem));
+    }
+    return {};
+}
+
+// Moves a database file and its write-ahead log together, so the pair stays consistent.
+bool moveDatabase(const QString &from, const QString &to)
+{
+    if (!QFile::rename(from, to)) {
+        return false;
+    }
+    for (const QString &suffix : {QStringLiteral("-wal"), QStringLiteral("-shm")}) {
+        if (QFileInfo::exists(from + suffix) && !QFile::rename(from + suffix, to + suffix)) {
+            qCWarning(lcStore) << "cannot move" << from + suffix << "to" << to + suffix;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+Status Project::restore(const QString &backupFile, const QString &folder)
+{
+    if (Status status = checkBackupFile(backupFile); !status) {
+        return status;
+    }
+    if (!QDir().mkpath(folder)) {
+        return Status::failure(QStringLiteral("Cannot create the folder %1.").arg(folder));
+    }
+    const QString key = lockKey(folder);
+    if (LockRegistry::instance().heldHere(key)) {
+        return Status::failure(QStringLiteral("%1 is open in this program; close it before "
+                                              "restoring a backup into it.").arg(folder));
+    }
+    if (Status status = LockRegistry::instance().acquire(key, folder); !status) {
+        return Status::failure(QStringLiteral("Not restoring: %1").arg(status.error()));
+    }
+    const auto unlock = qScopeGuard([&] { LockRegistry::instance().release(key); });
+
+    // The database being replaced is kept, even a damaged one: it may hold the only copy of
+    // recent work.
+    const QDir dir(folder);
+    const QString database = dir.filePath(DatabaseFile);
+    QString kept;
+    if (QFileInfo::exists(database)) {
+        kept = freeFileName(database + QStringLiteral(".before-restore"));
+        if (!moveDatabase(database, kept)) {
+            return Status::failure(QStringLiteral("Cannot rename %1 to %2; nothing was "
+                                                  "restored.").arg(database, kept));
+        }
+    }
+    const QString partial = database + QStringLiteral(".restoring");
+    QFile::remove(partial);
+    if (!QFile::copy(backupFile, partial) || !QFile::rename(partial, database)) {
+        QFile::remove(partial);
+        if (!kept.isEmpty()) {
+            moveDatabase(kept, database);
+        }
+        return Status::failure(QStringLiteral("Cannot copy %1 into %2 (is the disk full?); the "
+                                              "project was not changed.")
+                                   .arg(backupFile, folder));
+    }
+
+    // Embeddings and indexes may describe versions or images the backup does not have.
+    // TODO(#3): thumbs.sqlite is kept; it is keyed by image id, which a backup of another
+    // project would reuse for other images ('likeness-cli check --repair' does not notice).
+    for (const QString &cache : {QStringLiteral("embeddings"), QStringLiteral("index")}) {
+        QDir(dir.filePath(cache)).removeRecursively();
+    }
+
+    // Opening upgrades an older backup's schema and proves the restored file works.
+    const auto project = open(folder);
+    if (!project) {
+        return Status::failure(QStringLiteral("Restored %1, but it does not open: %2")
+                                   .arg(backupFile, project.error()));
+    }
+    qCInfo(lcStore) << "restored" << folder << "from" << backupFile << "keeping" << kept;
+    return {};
 }
 
 QString Project::filePath(const QString &relative) const
@@ -313,6 +661,9 @@ QString Project::filePath(const QString &relative) const
 
 Status Project::transaction(const std::function<Status()> &fn)
 {
+    if (m_readOnly) {
+        return refuseWrite();
+    }
     if (Status status = exec(m_db, QStringLiteral("BEGIN IMMEDIATE")); !status) {
         return Status::failure(
             QStringLiteral("The project is busy (another program is writing to it): %1")
@@ -457,6 +808,9 @@ Status Project::storeThumbnails(const QVector<qint64> &ids, const QVector<QByteA
                                 const QVector<QByteArray> &modelInputs)
 {
     Q_ASSERT(ids.size() == thumbnails.size() && ids.size() == modelInputs.size());
+    if (m_readOnly) {
+        return refuseWrite();
+    }
 
     if (Status status = exec(m_cache, QStringLiteral("BEGIN")); !status) {
         return status;

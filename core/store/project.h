@@ -94,14 +94,26 @@ struct ModelVersionRecord
 //  3. One Project object is one connection and belongs to the thread that opened it. Other
 //     threads open their own Project on the same folder.
 //  4. PRAGMA user_version holds the schema version; a newer one than this build knows is
-//     refused, never opened.
+//     refused, never opened. An older one is upgraded step by step (store/schema.h) in one
+//     transaction, after a copy of the file is written beside it as
+//     project.sqlite.bak-v<old version>.
 //  5. Label names are trimmed and NFC-normalised; a name is stored once, exactly as written.
 //  6. Version 0 is the classic descriptor and always exists; the current version is the one
 //     the app's neighbours, suggestions and samplers use.
+//  7. A project opened for writing holds project.lock in its folder (the owner's PID and
+//     host) for as long as any Project object of the process has it open: the Project
+//     objects of one process (one per thread) share it, another process is refused or opens
+//     the project read-only. A lock left by a process that no longer runs on this host is
+//     taken over.
 class Project
 {
 public:
-    static constexpr int SchemaVersion = 1;
+    static constexpr int SchemaVersion = 2;
+
+    enum class OpenMode {
+        ReadWrite, // takes the folder's lock; refused while another process holds it
+        ReadOnly,  // takes no lock and never writes; every write fails with a reason
+    };
 
     ~Project();
     Project(const Project &) = delete;
@@ -111,7 +123,13 @@ public:
     static Result<std::unique_ptr<Project>> create(const QString &folder);
     // Opens an existing project folder on the calling thread.
     static Result<std::unique_ptr<Project>> open(const QString &folder);
+    static Result<std::unique_ptr<Project>> open(const QString &folder, OpenMode mode);
     static bool isProject(const QString &folder);
+    // The process that holds the folder's lock, described for a person ("process 123 on
+    // host"), or an empty string when no other process holds it.
+    static QString lockOwner(const QString &folder);
+
+    bool isReadOnly() const { return m_readOnly; }
 
     QString folder() const { return m_folder; }
     QString filePath(const QString &relative) const;
@@ -169,17 +187,31 @@ public:
     QString setting(const QString &key, const QString &fallback = {}) const;
     Status setSetting(const QString &key, const QString &value);
 
+    // Writes a consistent copy of project.sqlite to file (which must not exist yet), even
+    // while other connections write; works on a read-only project too.
+    Status backup(const QString &file) const;
+
+    // Replaces the folder's project.sqlite with a backup made by backup(), after checking
+    // that the backup is an undamaged project. Refused while any program (this one included)
+    // has the folder open for writing. The replaced database is kept beside it as
+    // project.sqlite.before-restore; embedding and index caches are removed (rebuilt later).
+    static Status restore(const QString &backupFile, const QString &folder);
+
     // Runs fn inside one IMMEDIATE transaction; commits when it returns ok, else rolls back.
     Status transaction(const std::function<Status()> &fn);
 
 private:
     Project() = default;
     Status openConnections(bool creating);
+    Status openCache(bool creating);
+    Status refuseWrite() const;
     Status migrate();
     qint64 annotatorId(const QString &name);
     Status insertJudgment(const Judgment &judgment, qint64 *id);
 
     QString m_folder;
+    QString m_lockKey; // set while this object counts as a user of the process's lock
+    bool m_readOnly = false;
     QString m_connectionName;
     QSqlDatabase m_db;
     QSqlDatabase m_cache;

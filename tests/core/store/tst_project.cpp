@@ -1,9 +1,17 @@
 #include "store/project.h"
+#include "store/schema.h"
 
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QProcess>
+#include <QScopeGuard>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <unistd.h>
 
 using namespace likeness;
 
@@ -22,10 +30,124 @@ private Q_SLOTS:
     void modelVersionsStartWithClassic();
     void restoredJudgmentWithoutTimeGetsOne();
     void deadTrainingRunIsMarkedInterrupted();
+    void lockIsSharedWithinProcess();
+    void secondProcessIsRefused();
+    void lockedProjectOpensReadOnly();
+    void staleLockIsTakenOver();
+    void olderSchemaIsUpgradedAfterACopy();
+    void failedUpgradeChangesNothing();
+    void readOnlyFolderOpensReadOnly();
+    void fullDatabaseIsReportedAndLosesNothing();
+    void fullDiskIsReportedAndLosesNothing();
 
 private:
     static QVector<qint64> addImages(Project &project, int count);
+    static bool startHolder(QProcess &process, const QString &folder);
+    static bool writeSchema1Project(const QString &folder, const QStringList &extra = {});
+    static qint64 countRows(const QString &file, const QString &table);
+    static int userVersion(const QString &file);
+    static bool run(const QString &program, const QStringList &arguments);
+    static QString fillUntilFull(Project &project, QVector<qint64> *stored);
 };
+
+bool tst_Project::run(const QString &program, const QStringList &arguments)
+{
+    QProcess process;
+    process.start(program, arguments);
+    return process.waitForFinished(60000) && process.exitStatus() == QProcess::NormalExit
+           && process.exitCode() == 0;
+}
+
+// Adds judgments until the store refuses one; returns that refusal's message.
+QString tst_Project::fillUntilFull(Project &project, QVector<qint64> *stored)
+{
+    const QVector<qint64> ids = addImages(project, 3);
+    const QString padding(4000, u'x');
+    for (int i = 0; i < 100000 && ids.size() == 3; ++i) {
+        const Judgment judgment{0, ids[0], ids[1], ids[2], Choice::First, {}, padding, 0, i, {}};
+        const Result<qint64> id = project.addJudgment(judgment);
+        if (!id) {
+            return id.error();
+        }
+        stored->append(*id);
+    }
+    return {};
+}
+
+// A project as the first release wrote it: schema 1, three images, a label and a judgment.
+bool tst_Project::writeSchema1Project(const QString &folder, const QStringList &extra)
+{
+    const QString name = QStringLiteral("schema1");
+    bool ok = true;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(QDir(folder).filePath(QStringLiteral("project.sqlite")));
+        ok = db.open();
+        QSqlQuery query(db);
+        const QStringList statements = schemaSteps().first().statements + QStringList{
+            QStringLiteral("INSERT INTO images(path, status) VALUES ('/a.png', 'ok'),"
+                           " ('/b.png', 'ok'), ('/c.png', 'ok')"),
+            QStringLiteral("INSERT INTO labels(name) VALUES ('cat')"),
+            QStringLiteral("INSERT INTO image_labels(image_id, label_id, source)"
+                           " VALUES (1, 1, 'human')"),
+            QStringLiteral("INSERT INTO triplets(anchor_id, first_id, second_id, choice,"
+                           " created_at) VALUES (1, 2, 3, 'first', '2024-01-01T00:00:00Z')"),
+            QStringLiteral("PRAGMA user_version=1")} + extra;
+        for (const QString &statement : statements) {
+            if (ok && !query.exec(statement)) {
+                qWarning() << statement << query.lastError().text();
+                ok = false;
+            }
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return ok;
+}
+
+qint64 tst_Project::countRows(const QString &file, const QString &table)
+{
+    const QString name = QStringLiteral("count");
+    qint64 count = -1;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(file);
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        QSqlQuery query(db);
+        if (db.open() && query.exec(QStringLiteral("SELECT count(*) FROM %1").arg(table))
+            && query.next()) {
+            count = query.value(0).toLongLong();
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return count;
+}
+
+int tst_Project::userVersion(const QString &file)
+{
+    const QString name = QStringLiteral("version");
+    int version = -1;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(file);
+        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        QSqlQuery query(db);
+        if (db.open() && query.exec(QStringLiteral("PRAGMA user_version")) && query.next()) {
+            version = query.value(0).toInt();
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return version;
+}
+
+// Starts the helper process holding the project open for writing until its stdin closes.
+bool tst_Project::startHolder(QProcess &process, const QString &folder)
+{
+    process.start(QStringLiteral(LIKENESS_STORE_HELPER), {QStringLiteral("hold"), folder});
+    if (!process.waitForStarted() || !process.waitForReadyRead(60000)) {
+        return false;
+    }
+    return process.readLine().trimmed() == "held";
+}
 
 QVector<qint64> tst_Project::addImages(Project &project, int count)
 {
@@ -201,6 +323,247 @@ void tst_Project::restoredJudgmentWithoutTimeGetsOne()
     QVERIFY2(status, qPrintable(status.error()));
     QCOMPARE((*project)->judgments().first().id, 7);
     QVERIFY((*project)->judgments().first().createdAt.isValid());
+}
+
+// The GUI opens one Project per worker thread: they share the process's lock.
+void tst_Project::lockIsSharedWithinProcess()
+{
+    QTemporaryDir dir;
+    const QString lock = dir.filePath(QStringLiteral("project.lock"));
+    auto first = Project::create(dir.path());
+    QVERIFY(first);
+    QVERIFY(QFileInfo::exists(lock));
+
+    {
+        auto second = Project::open(dir.path());
+        QVERIFY2(second, qPrintable(second.error()));
+        QVERIFY(!addImages(**second, 3).isEmpty());
+        QVERIFY(Project::lockOwner(dir.path()).isEmpty());
+    }
+    // The first object still holds the lock and can still write.
+    QVERIFY(QFileInfo::exists(lock));
+    QVERIFY((*first)->setSetting(QStringLiteral("k"), QStringLiteral("v")));
+
+    first->reset();
+    QVERIFY(!QFileInfo::exists(lock));
+}
+
+void tst_Project::secondProcessIsRefused()
+{
+    QTemporaryDir dir;
+    auto project = Project::create(dir.path());
+    QVERIFY(project);
+
+    QProcess helper;
+    helper.start(QStringLiteral(LIKENESS_STORE_HELPER), {QStringLiteral("hold"), dir.path()});
+    QVERIFY(helper.waitForFinished(60000));
+    QCOMPARE(helper.exitCode(), 1);
+    const QString error = QString::fromUtf8(helper.readAllStandardError());
+    QVERIFY2(error.contains(QStringLiteral("process %1").arg(QCoreApplication::applicationPid())),
+             qPrintable(error));
+    QVERIFY2(error.contains(QStringLiteral("Close it there first")), qPrintable(error));
+}
+
+void tst_Project::lockedProjectOpensReadOnly()
+{
+    QTemporaryDir dir;
+    {
+        auto project = Project::create(dir.path());
+        QVERIFY(project);
+        QCOMPARE(addImages(**project, 3).size(), 3);
+    }
+    QProcess holder;
+    QVERIFY(startHolder(holder, dir.path()));
+
+    const auto refused = Project::open(dir.path());
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().contains(QStringLiteral("process %1").arg(holder.processId())),
+             qPrintable(refused.error()));
+    QVERIFY(Project::lockOwner(dir.path()).contains(QString::number(holder.processId())));
+
+    auto reader = Project::open(dir.path(), Project::OpenMode::ReadOnly);
+    QVERIFY2(reader, qPrintable(reader.error()));
+    QVERIFY((*reader)->isReadOnly());
+    QCOMPARE((*reader)->imageCount(), 3);
+    const Status write = (*reader)->setSetting(QStringLiteral("k"), QStringLiteral("v"));
+    QVERIFY(!write);
+    QVERIFY2(write.error().contains(QStringLiteral("read-only")), qPrintable(write.error()));
+
+    // Once the other process lets go, the project opens for writing again.
+    holder.closeWriteChannel();
+    QVERIFY(holder.waitForFinished(60000));
+    QCOMPARE(holder.exitCode(), 0);
+    const auto reopened = Project::open(dir.path());
+    QVERIFY2(reopened, qPrintable(reopened.error()));
+}
+
+// A process that died without closing the project leaves its lock behind.
+void tst_Project::staleLockIsTakenOver()
+{
+    QTemporaryDir dir;
+    QVERIFY(Project::create(dir.path()));
+    QProcess holder;
+    QVERIFY(startHolder(holder, dir.path()));
+    holder.kill();
+    QVERIFY(holder.waitForFinished(60000));
+    QVERIFY(QFileInfo::exists(dir.filePath(QStringLiteral("project.lock"))));
+
+    const auto project = Project::open(dir.path());
+    QVERIFY2(project, qPrintable(project.error()));
+    QVERIFY(Project::lockOwner(dir.path()).isEmpty());
+}
+
+void tst_Project::olderSchemaIsUpgradedAfterACopy()
+{
+    QTemporaryDir dir;
+    QVERIFY(writeSchema1Project(dir.path()));
+
+    {
+        auto project = Project::open(dir.path());
+        QVERIFY2(project, qPrintable(project.error()));
+        QCOMPARE((*project)->imageCount(), 3);
+        QCOMPARE((*project)->labelsOfImage(1), QStringList{QStringLiteral("cat")});
+        QCOMPARE((*project)->judgmentCount(), 1);
+        QCOMPARE((*project)->judgments().first().choice, Choice::First);
+        QSqlQuery query((*project)->database());
+        QVERIFY(query.exec(QStringLiteral("SELECT description FROM labels")) && query.next());
+        QCOMPARE(query.value(0).toString(), QString());
+    }
+    QCOMPARE(userVersion(dir.filePath(QStringLiteral("project.sqlite"))),
+             Project::SchemaVersion);
+
+    // The copy is the untouched schema 1 file with all its rows.
+    const QString copy = dir.filePath(QStringLiteral("project.sqlite.bak-v1"));
+    QVERIFY(QFileInfo::exists(copy));
+    QCOMPARE(userVersion(copy), 1);
+    QCOMPARE(countRows(copy, QStringLiteral("triplets")), 1);
+    QCOMPARE(countRows(copy, QStringLiteral("image_labels")), 1);
+
+    // An up-to-date project is opened without another copy.
+    QVERIFY(Project::open(dir.path()));
+    QVERIFY(!QFileInfo::exists(copy + QStringLiteral("-2")));
+}
+
+// A schema 1 file that already has the column the next step adds: the step fails, and the
+// whole upgrade is rolled back.
+void tst_Project::failedUpgradeChangesNothing()
+{
+    QTemporaryDir dir;
+    QVERIFY(writeSchema1Project(
+        dir.path(), {QStringLiteral("ALTER TABLE labels ADD COLUMN description TEXT")}));
+
+    const auto project = Project::open(dir.path());
+    QVERIFY(!project);
+    QVERIFY2(project.error().contains(QStringLiteral("Nothing was changed")),
+             qPrintable(project.error()));
+    QCOMPARE(userVersion(dir.filePath(QStringLiteral("project.sqlite"))), 1);
+    QCOMPARE(countRows(dir.filePath(QStringLiteral("project.sqlite")),
+                       QStringLiteral("triplets")), 1);
+    QVERIFY(QFileInfo::exists(dir.filePath(QStringLiteral("project.sqlite.bak-v1"))));
+}
+
+// A project on a read-only disk or folder can still be read, and says why it cannot be
+// written. root writes through permissions, so there the folder is mounted read-only.
+void tst_Project::readOnlyFolderOpensReadOnly()
+{
+    QTemporaryDir dir;
+    const QString folder = dir.filePath(QStringLiteral("p"));
+    {
+        auto project = Project::create(folder);
+        QVERIFY(project);
+        QCOMPARE(addImages(**project, 3).size(), 3);
+    }
+    const bool root = QFileInfo(folder).isWritable() && ::geteuid() == 0;
+    if (root) {
+        if (!run(QStringLiteral("mount"), {QStringLiteral("--bind"), folder, folder})) {
+            QSKIP("running as root without permission to mount a read-only folder");
+        }
+        QVERIFY(run(QStringLiteral("mount"),
+                    {QStringLiteral("-o"), QStringLiteral("remount,bind,ro"), folder}));
+    } else {
+        QVERIFY(QFile::setPermissions(folder, QFile::ReadOwner | QFile::ExeOwner));
+    }
+    const auto restore = qScopeGuard([&] {
+        if (root) {
+            run(QStringLiteral("umount"), {folder});
+        } else {
+            QFile::setPermissions(folder, QFile::ReadOwner | QFile::WriteOwner
+                                              | QFile::ExeOwner);
+        }
+    });
+
+    const auto refused = Project::open(folder);
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().contains(QStringLiteral("read-only")), qPrintable(refused.error()));
+    QVERIFY2(refused.error().contains(QStringLiteral("copy the project to a writable place")),
+             qPrintable(refused.error()));
+
+    auto reader = Project::open(folder, Project::OpenMode::ReadOnly);
+    QVERIFY2(reader, qPrintable(reader.error()));
+    QCOMPARE((*reader)->imageCount(), 3);
+    const Status write = (*reader)->setSetting(QStringLiteral("k"), QStringLiteral("v"));
+    QVERIFY2(write.error().contains(QStringLiteral("writable place")), qPrintable(write.error()));
+}
+
+// SQLite reports "database or disk is full" when a database reaches its page limit: the
+// same error a full disk gives, on any machine.
+void tst_Project::fullDatabaseIsReportedAndLosesNothing()
+{
+    QTemporaryDir dir;
+    QVector<qint64> stored;
+    {
+        auto project = Project::create(dir.path());
+        QVERIFY(project);
+        QSqlQuery query((*project)->database());
+        QVERIFY(query.exec(QStringLiteral("PRAGMA page_count")) && query.next());
+        const qint64 pages = query.value(0).toLongLong();
+        QVERIFY(query.exec(QStringLiteral("PRAGMA max_page_count=%1").arg(pages + 20)));
+
+        const QString error = fillUntilFull(**project, &stored);
+        QVERIFY2(error.contains(QStringLiteral("free some space")), qPrintable(error));
+        QVERIFY(!stored.isEmpty());
+    }
+
+    auto project = Project::open(dir.path());
+    QVERIFY2(project, qPrintable(project.error()));
+    QCOMPARE((*project)->judgmentCount(), stored.size());
+    QCOMPARE((*project)->judgments().last().id, stored.last());
+    QSqlQuery check((*project)->database());
+    QVERIFY(check.exec(QStringLiteral("PRAGMA integrity_check")) && check.next());
+    QCOMPARE(check.value(0).toString(), QStringLiteral("ok"));
+}
+
+// A real full disk: a tiny tmpfs, where mounting is allowed (root).
+void tst_Project::fullDiskIsReportedAndLosesNothing()
+{
+    QTemporaryDir dir;
+    const QString disk = dir.filePath(QStringLiteral("disk"));
+    QVERIFY(QDir().mkpath(disk));
+    if (::geteuid() != 0
+        || !run(QStringLiteral("mount"), {QStringLiteral("-t"), QStringLiteral("tmpfs"),
+                                          QStringLiteral("-o"), QStringLiteral("size=400k"),
+                                          QStringLiteral("tmpfs"), disk})) {
+        QSKIP("mounting a small tmpfs needs root");
+    }
+    const auto unmount = qScopeGuard([&] { run(QStringLiteral("umount"), {disk}); });
+
+    const QString folder = disk + QStringLiteral("/p");
+    QVector<qint64> stored;
+    {
+        auto project = Project::create(folder);
+        QVERIFY2(project, qPrintable(project.error()));
+        const QString error = fillUntilFull(**project, &stored);
+        QVERIFY2(error.contains(QStringLiteral("free some space")), qPrintable(error));
+    }
+
+    // After space is freed, everything that was reported saved is there.
+    QFile::remove(folder + QStringLiteral("/thumbs.sqlite"));
+    auto project = Project::open(folder);
+    QVERIFY2(project, qPrintable(project.error()));
+    QCOMPARE((*project)->judgmentCount(), stored.size());
+    QSqlQuery check((*project)->database());
+    QVERIFY(check.exec(QStringLiteral("PRAGMA integrity_check")) && check.next());
+    QCOMPARE(check.value(0).toString(), QStringLiteral("ok"));
 }
 
 // A run whose process was killed used to stay "training" for ever.

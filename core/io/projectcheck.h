@@ -1,0 +1,52 @@
+#pragma once
+
+#include "jobs/jobcontrol.h"
+#include "result.h"
+
+#include <QStringList>
+#include <QVector>
+
+namespace likeness {
+
+class Project;
+
+// What a check of a project folder found. project.sqlite holds the human work and is only
+// reported on; everything else is a cache that repairProjectCaches() rebuilds.
+struct CheckReport
+{
+    QStringList databaseProblems; // integrity_check and foreign_key_check; empty when sound
+    qint64 okImages = 0;
+    QVector<qint64> missingThumbnails; // ok images with no usable cached thumbnail
+    int version = 0;                   // the current model version, whose caches are checked
+    QString embeddingsProblem;         // empty when embeddings/vNNNN.f32 is whole and current
+    QString indexProblem;              // empty when index/vNNNN.faiss matches the embeddings
+    // Versions still marked "training" although no program trains them (a run was killed).
+    // Only looked for when the check holds the project's lock, so no other program can be
+    // training right now.
+    QVector<int> interruptedVersions;
+
+    bool cachesNeedRepair() const
+    {
+        return !missingThumbnails.isEmpty() || !embeddingsProblem.isEmpty()
+               || !indexProblem.isEmpty() || !interruptedVersions.isEmpty();
+    }
+};
+
+struct RepairReport
+{
+    qint64 thumbnailsRebuilt = 0;
+    QStringList thumbnailFailures; // "path: reason" for images that could not be read again
+    bool versionRebuilt = false;   // embeddings and index of the current version
+    qint64 versionsMarkedFailed = 0; // interrupted versions now marked "failed"
+};
+
+// Checks project.sqlite (SQLite's integrity and foreign key checks), the thumbnail cache of
+// the ok images and the embedding and index caches of the current model version. Reads only.
+CheckReport checkProject(Project &project);
+
+// Rebuilds what the check found: thumbnails from the image files, then the current version's
+// embeddings and index; marks interrupted versions "failed". Never touches human work.
+Result<RepairReport> repairProjectCaches(Project &project, const CheckReport &check,
+                                         JobControl &control);
+
+} // namespace likeness

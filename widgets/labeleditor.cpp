@@ -11,9 +11,53 @@
 #include <QMap>
 #include <QStringListModel>
 #include <QToolButton>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 namespace likeness {
+
+// One stored label change on the undo stack: the label added to or removed from exactly the
+// images it changed. It is pushed after the change was stored, so the first redo() (which
+// QUndoStack::push() calls) does nothing.
+class LabelCommand : public QUndoCommand
+{
+public:
+    LabelCommand(LabelEditor *editor, const QVector<qint64> &imageIds, const QString &name,
+                 bool add)
+        : QUndoCommand(add ? LabelEditor::tr("add label “%1”").arg(name)
+                           : LabelEditor::tr("remove label “%1”").arg(name))
+        , m_editor(editor)
+        , m_imageIds(imageIds)
+        , m_name(name)
+        , m_add(add)
+    {
+    }
+
+    void undo() override
+    {
+        if (!m_editor->applyLabel(m_imageIds, m_name, !m_add)) {
+            setObsolete(true);
+        }
+    }
+
+    void redo() override
+    {
+        if (m_pushed) {
+            m_pushed = false;
+            return;
+        }
+        if (!m_editor->applyLabel(m_imageIds, m_name, m_add)) {
+            setObsolete(true);
+        }
+    }
+
+private:
+    LabelEditor *m_editor;
+    QVector<qint64> m_imageIds;
+    QString m_name;
+    bool m_add;
+    bool m_pushed = true;
+};
 
 LabelEditor::LabelEditor(QWidget *parent)
     : QWidget(parent)
@@ -24,6 +68,9 @@ LabelEditor::LabelEditor(QWidget *parent)
     , m_list(new QListWidget(this))
     , m_message(new QLabel(this))
 {
+    m_ownUndoStack = new QUndoStack(this);
+    m_undoStack = m_ownUndoStack;
+
     m_title->setWordWrap(true);
     m_input->setPlaceholderText(tr("Add a label and press Enter"));
     m_input->setToolTip(tr("The label is added to every selected image"));
@@ -44,8 +91,14 @@ LabelEditor::LabelEditor(QWidget *parent)
     refresh();
 }
 
+void LabelEditor::setUndoStack(QUndoStack *stack)
+{
+    m_undoStack = stack ? stack : m_ownUndoStack;
+}
+
 void LabelEditor::setProject(Project *project)
 {
+    m_undoStack->clear();
     m_project = project;
     m_imageIds.clear();
     refreshCompletions();
@@ -74,18 +127,18 @@ void LabelEditor::addLabel(const QString &name)
         return;
     }
 
-    const Status added = m_project->addLabel(m_imageIds, name, LabelSource::Human, m_annotator);
-    if (!added) {
-        qCWarning(lcGui) << "Could not add label" << name << ":" << added.error();
-        m_message->setText(tr("Could not add “%1”: %2").arg(name, added.error()));
+    // Only the images without the label change, so undo leaves the others as they were.
+    const QVector<qint64> missing = imagesWithLabel(name, false);
+    if (missing.isEmpty()) {
+        m_input->clear();
+        return;
+    }
+    if (!applyLabel(missing, name, true)) {
         return;
     }
 
     m_input->clear();
-    m_message->clear();
-    refreshCompletions();
-    refresh();
-    Q_EMIT labelsChanged();
+    m_undoStack->push(new LabelCommand(this, missing, name, true));
 }
 
 void LabelEditor::removeLabel(const QString &name)
@@ -94,17 +147,47 @@ void LabelEditor::removeLabel(const QString &name)
         return;
     }
 
-    const Status removed = m_project->removeLabel(m_imageIds, name);
-    if (!removed) {
-        qCWarning(lcGui) << "Could not remove label" << name << ":" << removed.error();
-        m_message->setText(tr("Could not remove “%1”: %2").arg(name, removed.error()));
+    const QVector<qint64> carrying = imagesWithLabel(name, true);
+    if (carrying.isEmpty() || !applyLabel(carrying, name, false)) {
         return;
+    }
+    m_undoStack->push(new LabelCommand(this, carrying, name, false));
+}
+
+bool LabelEditor::applyLabel(const QVector<qint64> &imageIds, const QString &name, bool add)
+{
+    if (!m_project) {
+        return false;
+    }
+
+    const Status status = add
+        ? m_project->addLabel(imageIds, name, LabelSource::Human, m_annotator)
+        : m_project->removeLabel(imageIds, name);
+    if (!status) {
+        qCWarning(lcGui) << (add ? "Could not add label" : "Could not remove label") << name
+                         << ":" << status.error();
+        m_message->setText(add ? tr("Could not add “%1”: %2").arg(name, status.error())
+                               : tr("Could not remove “%1”: %2").arg(name, status.error()));
+        return false;
     }
 
     m_message->clear();
     refreshCompletions();
     refresh();
     Q_EMIT labelsChanged();
+    return true;
+}
+
+QVector<qint64> LabelEditor::imagesWithLabel(const QString &name, bool carrying) const
+{
+    const QString normalized = Project::normalizedLabelName(name);
+    QVector<qint64> ids;
+    for (qint64 id : std::as_const(m_imageIds)) {
+        if (m_project->labelsOfImage(id).contains(normalized) == carrying) {
+            ids.append(id);
+        }
+    }
+    return ids;
 }
 
 void LabelEditor::refreshCompletions()

@@ -175,6 +175,8 @@ void MainWindow::createCentralArea()
     m_rater->setAnnotator(m_annotator);
     m_labels = new LabelEditor;
     m_labels->setAnnotator(m_annotator);
+    // Edit → Undo takes back answers and label changes alike, in the order they were made.
+    m_labels->setUndoStack(m_rater->undoStack());
 
     m_tabs = new QTabWidget;
     m_tabs->addTab(m_neighbours, tr("Neighbours"));
@@ -229,10 +231,10 @@ void MainWindow::createMenus()
 
     m_undoAction = m_rater->undoStack()->createUndoAction(this, tr("Undo"));
     m_undoAction->setShortcut(QKeySequence::Undo);
-    m_undoAction->setToolTip(tr("Take back the last answer in Rate Triplets"));
+    m_undoAction->setToolTip(tr("Take back the last answer or label change"));
     m_redoAction = m_rater->undoStack()->createRedoAction(this, tr("Redo"));
     m_redoAction->setShortcut(QKeySequence::Redo);
-    m_redoAction->setToolTip(tr("Give the answer you took back again"));
+    m_redoAction->setToolTip(tr("Make the answer or label change you took back again"));
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     edit->addAction(m_undoAction);
     edit->addAction(m_redoAction);

@@ -5,8 +5,10 @@
 #include <QCompleter>
 #include <QLineEdit>
 #include <QSignalSpy>
+#include <QSqlQuery>
 #include <QTest>
 #include <QToolButton>
+#include <QUndoStack>
 
 using namespace likeness;
 
@@ -37,6 +39,9 @@ private Q_SLOTS:
     void removeButtonRemovesLabel();
     void completerOffersProjectLabels();
     void noSelectionDisablesInput();
+    void undoAddTouchesOnlyImagesThatLackedLabel();
+    void undoRemoveRestoresHumanLabel();
+    void sharedUndoStackReceivesChanges();
 
 private:
     std::unique_ptr<TestProject> m_test;
@@ -148,6 +153,95 @@ void tst_LabelEditor::noSelectionDisablesInput()
     QVERIFY(!input->isEnabled());
     editor.addLabel(QStringLiteral("ignored"));
     QVERIFY(m_test->project().labels().isEmpty());
+}
+
+void tst_LabelEditor::undoAddTouchesOnlyImagesThatLackedLabel()
+{
+    Project &project = m_test->project();
+    const QString cat = QStringLiteral("cat");
+    QVERIFY(project.addLabel({m_ids.at(1)}, cat, LabelSource::Human, QStringLiteral("tester")));
+    LabelEditor editor;
+    editor.setAnnotator(QStringLiteral("tester"));
+    editor.setProject(&project);
+    editor.setImages({m_ids.at(0), m_ids.at(1), m_ids.at(2)});
+    QSignalSpy changed(&editor, &LabelEditor::labelsChanged);
+
+    editor.addLabel(cat);
+    for (int i : {0, 1, 2}) {
+        QCOMPARE(project.labelsOfImage(m_ids.at(i)), QStringList{cat});
+    }
+    QCOMPARE(editor.undoStack()->count(), 1);
+
+    editor.undoStack()->undo();
+    QVERIFY(project.labelsOfImage(m_ids.at(0)).isEmpty());
+    QCOMPARE(project.labelsOfImage(m_ids.at(1)), QStringList{cat});
+    QVERIFY(project.labelsOfImage(m_ids.at(2)).isEmpty());
+    QCOMPARE(editor.shownLabels().size(), 1);
+    QCOMPARE(editor.shownLabels().first().second, 1);
+
+    editor.undoStack()->redo();
+    for (int i : {0, 1, 2}) {
+        QCOMPARE(project.labelsOfImage(m_ids.at(i)), QStringList{cat});
+    }
+    QVERIFY(project.labelsOfImage(m_ids.at(3)).isEmpty());
+    QCOMPARE(changed.count(), 3);
+}
+
+void tst_LabelEditor::undoRemoveRestoresHumanLabel()
+{
+    Project &project = m_test->project();
+    const QString dog = QStringLiteral("dog");
+    QVERIFY(project.addLabel({m_ids.at(0), m_ids.at(2)}, dog, LabelSource::Imported, {}));
+    LabelEditor editor;
+    editor.setAnnotator(QStringLiteral("tester"));
+    editor.setProject(&project);
+    editor.setImages({m_ids.at(0), m_ids.at(1), m_ids.at(2)});
+
+    editor.removeLabel(dog);
+    for (int i : {0, 1, 2}) {
+        QVERIFY(project.labelsOfImage(m_ids.at(i)).isEmpty());
+    }
+
+    editor.undoStack()->undo();
+    QCOMPARE(project.labelsOfImage(m_ids.at(0)), QStringList{dog});
+    QVERIFY(project.labelsOfImage(m_ids.at(1)).isEmpty());
+    QCOMPARE(project.labelsOfImage(m_ids.at(2)), QStringList{dog});
+
+    QSqlQuery query(project.database());
+    QVERIFY(query.exec(QStringLiteral(
+        "SELECT il.source, a.name FROM image_labels il"
+        " LEFT JOIN annotators a ON a.id = il.annotator_id")));
+    int rows = 0;
+    while (query.next()) {
+        QCOMPARE(query.value(0).toString(), LabelSource::Human);
+        QCOMPARE(query.value(1).toString(), QStringLiteral("tester"));
+        ++rows;
+    }
+    QCOMPARE(rows, 2);
+
+    editor.undoStack()->redo();
+    QVERIFY(project.labelsOfImage(m_ids.at(0)).isEmpty());
+    QVERIFY(project.labelsOfImage(m_ids.at(2)).isEmpty());
+}
+
+void tst_LabelEditor::sharedUndoStackReceivesChanges()
+{
+    QUndoStack shared;
+    LabelEditor editor;
+    editor.setUndoStack(&shared);
+    editor.setProject(&m_test->project());
+    editor.setImages({m_ids.at(3)});
+
+    editor.addLabel(QStringLiteral("tree"));
+    QCOMPARE(shared.count(), 1);
+    shared.undo();
+    QVERIFY(m_test->project().labelsOfImage(m_ids.at(3)).isEmpty());
+
+    editor.addLabel(QStringLiteral("tree"));
+    editor.addLabel(QStringLiteral("tree"));
+    QCOMPARE(shared.count(), 1);
+    editor.setUndoStack(nullptr);
+    QCOMPARE(editor.undoStack()->count(), 0);
 }
 
 QTEST_MAIN(tst_LabelEditor)

@@ -18,6 +18,7 @@
 #include <QUrl>
 #include <QVariant>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <map>
@@ -973,6 +974,40 @@ Status Project::removeLabel(const QVector<qint64> &imageIds, const QString &name
         }
         return Status();
     });
+}
+
+Status Project::addLabelAssignments(const QVector<QPair<qint64, qint64>> &pairs,
+                                    const QString &source)
+{
+    constexpr qsizetype BatchRows = 100000;
+
+    // Rows in key order append to the primary key's b-tree instead of splitting it at random.
+    QVector<QPair<qint64, qint64>> sorted = pairs;
+    std::sort(sorted.begin(), sorted.end());
+
+    QSqlQuery insert(m_db);
+    insert.prepare(QStringLiteral(
+        "INSERT OR IGNORE INTO image_labels(image_id, label_id, source) VALUES (?, ?, ?)"));
+    insert.bindValue(2, text(source));
+    for (qsizetype begin = 0; begin < sorted.size(); begin += BatchRows) {
+        const qsizetype end = std::min(sorted.size(), begin + BatchRows);
+        const Status batch = transaction([&]() -> Status {
+            for (qsizetype i = begin; i < end; ++i) {
+                insert.bindValue(0, sorted.at(i).first);
+                insert.bindValue(1, sorted.at(i).second);
+                if (!insert.exec()) {
+                    return Status::failure(QStringLiteral("Cannot label image %1: %2")
+                                               .arg(sorted.at(i).first)
+                                               .arg(sqlError(insert)));
+                }
+            }
+            return Status();
+        });
+        if (!batch) {
+            return batch;
+        }
+    }
+    return Status();
 }
 
 Status Project::setImageLabels(const QHash<qint64, QStringList> &labelsByImage,

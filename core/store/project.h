@@ -161,6 +161,11 @@ public:
     // Replaces all labels of the given images (one transaction). Used by CSV import.
     Status setImageLabels(const QHash<qint64, QStringList> &labelsByImage, const QString &source,
                           const QString &annotator);
+    // Adds (image id, label id) pairs with no annotator, for bulk import: sorted by image id
+    // then label id, in transactions of 100,000 rows (each batch is committed on its own, so
+    // a failure keeps the batches before it). Pairs already present are left as they are.
+    Status addLabelAssignments(const QVector<QPair<qint64, qint64>> &pairs,
+                               const QString &source);
     // Every (image id, label id) pair, ordered by image id.
     QVector<QPair<qint64, qint64>> labelAssignments() const;
     qint64 labelAssignmentCount() const;

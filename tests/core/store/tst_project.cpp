@@ -25,6 +25,7 @@ private Q_SLOTS:
     void openRefusesNonProject();
     void refusesNewerSchema();
     void labelNamesAreNormalised();
+    void bulkAssignmentsKeepExistingOnes();
     void judgmentNeedsThreeImages();
     void judgmentUndoAndRedo();
     void modelVersionsStartWithClassic();
@@ -253,6 +254,38 @@ void tst_Project::labelNamesAreNormalised()
     QVERIFY((*project)->addLabel(ids, QStringLiteral("Caf\u00e9"), LabelSource::Human, {}));
     QCOMPARE((*project)->labels().size(), 2);
     QVERIFY(!(*project)->addLabel(ids, QStringLiteral("   "), LabelSource::Human, {}));
+}
+
+void tst_Project::bulkAssignmentsKeepExistingOnes()
+{
+    QTemporaryDir dir;
+    auto project = Project::create(dir.path());
+    QVERIFY(project);
+    const QVector<qint64> ids = addImages(**project, 3);
+    QVERIFY((*project)->addLabel({ids[1]}, QStringLiteral("b"), LabelSource::Human, {}));
+    const Result<qint64> a = (*project)->labelId(QStringLiteral("a"), true);
+    const Result<qint64> b = (*project)->labelId(QStringLiteral("b"), false);
+    QVERIFY(a && b);
+
+    // Unsorted, with one pair already stored and one repeated.
+    const QVector<QPair<qint64, qint64>> pairs = {
+        {ids[2], *a}, {ids[1], *b}, {ids[0], *b}, {ids[0], *a}, {ids[2], *a}};
+    QVERIFY((*project)->addLabelAssignments(pairs, LabelSource::Imported));
+    QCOMPARE((*project)->labelAssignmentCount(), 4);
+    QCOMPARE((*project)->labelsOfImage(ids[0]), (QStringList{QStringLiteral("a"),
+                                                             QStringLiteral("b")}));
+    QCOMPARE((*project)->labelsOfImage(ids[2]), QStringList{QStringLiteral("a")});
+
+    QSqlQuery source((*project)->database());
+    QVERIFY(source.exec(QStringLiteral("SELECT source FROM image_labels WHERE image_id = %1")
+                            .arg(ids[1])));
+    QVERIFY(source.next());
+    QCOMPARE(source.value(0).toString(), LabelSource::Human);
+
+    // An unknown image fails the batch and stores none of it.
+    QVERIFY(!(*project)->addLabelAssignments({{ids[1], *a}, {ids[2] + 100, *a}},
+                                             LabelSource::Imported));
+    QCOMPARE((*project)->labelAssignmentCount(), 4);
 }
 
 void tst_Project::judgmentNeedsThreeImages()

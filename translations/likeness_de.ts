@@ -134,6 +134,14 @@
         <source>Labels of the %1 selected images:</source>
         <translation>Labels der %1 ausgewählten Bilder:</translation>
     </message>
+    <message>
+        <source>add label “%1”</source>
+        <translation>Label „%1“ hinzufügen</translation>
+    </message>
+    <message>
+        <source>remove label “%1”</source>
+        <translation>Label „%1“ entfernen</translation>
+    </message>
 </context>
 <context>
     <name>likeness::MainWindow</name>
@@ -252,16 +260,8 @@
         <translation>Rückgängig:</translation>
     </message>
     <message>
-        <source>Take back the last answer in Rate Triplets</source>
-        <translation>Die letzte Antwort unter „Tripletts bewerten“ zurücknehmen</translation>
-    </message>
-    <message>
         <source>Redo</source>
         <translation>Wiederherstellen:</translation>
-    </message>
-    <message>
-        <source>Give the answer you took back again</source>
-        <translation>Die zurückgenommene Antwort erneut geben</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
@@ -436,6 +436,14 @@ Datei → Neues Projekt… oder Datei → Projekt öffnen…</translation>
     <message>
         <source>Model version %1 scored worse on the held-out images than version %2, so version %2 stays current.</source>
         <translation>Modellversion %1 schnitt auf den zurückgehaltenen Bildern schlechter ab als Version %2, daher bleibt Version %2 aktuell.</translation>
+    </message>
+    <message>
+        <source>Take back the last answer or label change</source>
+        <translation>Letzte Antwort oder Label-Änderung zurücknehmen</translation>
+    </message>
+    <message>
+        <source>Make the answer or label change you took back again</source>
+        <translation>Zurückgenommene Antwort oder Label-Änderung wiederherstellen</translation>
     </message>
 </context>
 <context>

@@ -9,6 +9,7 @@
 // spread evenly over the images. Both databases use the same tables, indexes and pragmas.
 
 #include "store/project.h"
+#include "store/schema.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -34,34 +35,6 @@ constexpr int LookupCount = 1000;
 constexpr int PageSize = 200;
 constexpr int PageLookups = 100;
 constexpr int BatchRows = 100000;
-
-// The CREATE statements of images, annotators, labels and image_labels in core/store/schema.cpp.
-const char *const FloorSchema[] = {
-    "CREATE TABLE images ("
-    " id INTEGER PRIMARY KEY,"
-    " path TEXT NOT NULL UNIQUE,"
-    " content_hash TEXT NOT NULL DEFAULT '',"
-    " width INTEGER NOT NULL DEFAULT 0,"
-    " height INTEGER NOT NULL DEFAULT 0,"
-    " bytes INTEGER NOT NULL DEFAULT 0,"
-    " mtime INTEGER NOT NULL DEFAULT 0,"
-    " status TEXT NOT NULL,"
-    " error TEXT NOT NULL DEFAULT '',"
-    " added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
-    "CREATE INDEX images_hash ON images(content_hash)",
-    "CREATE INDEX images_status ON images(status, id)",
-    "CREATE TABLE annotators (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
-    "CREATE TABLE labels (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
-    " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
-    "CREATE TABLE image_labels ("
-    " image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,"
-    " label_id INTEGER NOT NULL REFERENCES labels(id) ON DELETE CASCADE,"
-    " source TEXT NOT NULL,"
-    " annotator_id INTEGER REFERENCES annotators(id),"
-    " created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),"
-    " PRIMARY KEY (image_id, label_id)) WITHOUT ROWID",
-    "CREATE INDEX image_labels_by_label ON image_labels(label_id, image_id)",
-};
 
 // The pragmas Project sets on a writable connection.
 const char *const FloorPragmas[] = {
@@ -349,9 +322,12 @@ QString measureFloor(const QString &file, const Data &data, Metrics *metrics)
     for (const char *sql : FloorPragmas) {
         floor.exec(sql);
     }
-    for (const char *sql : FloorSchema) {
-        if (!floor.exec(sql)) {
-            return QStringLiteral("schema");
+    // The floor gets exactly the store's schema, every step of it.
+    for (const SchemaStep &step : schemaSteps()) {
+        for (const QString &sql : step.statements) {
+            if (!floor.exec(sql.toUtf8().constData())) {
+                return QStringLiteral("schema");
+            }
         }
     }
 

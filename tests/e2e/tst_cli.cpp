@@ -1,3 +1,4 @@
+#include "clirun.h"
 #include "io/demo.h"
 
 #include <QDir>
@@ -24,13 +25,8 @@ private Q_SLOTS:
     void fashionMnistDemo();
 
 private:
-    struct Run
-    {
-        int exitCode = -1;
-        QByteArray out;
-        QByteArray err;
-    };
-    static Run cli(const QStringList &arguments);
+    using Run = CliRun;
+    static Run cli(const QStringList &arguments) { return runCli(arguments); }
     static QJsonDocument json(const QStringList &arguments);
 
     QTemporaryDir m_dir;
@@ -38,22 +34,13 @@ private:
     QString m_data = QStringLiteral(LIKENESS_TEST_DATA "/openmoji");
 };
 
-tst_Cli::Run tst_Cli::cli(const QStringList &arguments)
-{
-    QProcess process;
-    process.start(QStringLiteral(LIKENESS_CLI), arguments);
-    process.waitForFinished(15 * 60 * 1000);
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAllStandardOutput(), process.readAllStandardError()};
-}
-
 QJsonDocument tst_Cli::json(const QStringList &arguments)
 {
     const Run run = cli(arguments);
     if (run.exitCode != 0) {
         qWarning() << arguments << run.err;
     }
-    return QJsonDocument::fromJson(run.out);
+    return QJsonDocument::fromJson(run.out.toUtf8());
 }
 
 void tst_Cli::initTestCase()
@@ -63,16 +50,16 @@ void tst_Cli::initTestCase()
     QCOMPARE(init.exitCode, 0);
 
     const Run import = cli({QStringLiteral("import"), m_project, m_data + "/images"});
-    QVERIFY2(import.exitCode == 0, import.err.constData());
+    QVERIFY2(import.exitCode == 0, import.err.toUtf8().constData());
     QVERIFY(import.out.contains("added: 300"));
 
     const Run labels = cli({QStringLiteral("labels"), QStringLiteral("import"), m_project,
                             m_data + "/openmoji.csv", QStringLiteral("--image-column"),
                             QStringLiteral("hexcode"), QStringLiteral("--labels-column"),
                             QStringLiteral("tags")});
-    QVERIFY2(labels.exitCode == 0, labels.err.constData());
+    QVERIFY2(labels.exitCode == 0, labels.err.toUtf8().constData());
     QVERIFY2(labels.out.contains("images matched (their labels replaced): 300"),
-             labels.out.constData());
+             labels.out.toUtf8().constData());
 }
 
 void tst_Cli::openMojiImportLabelsAndNeighbours()
@@ -130,9 +117,9 @@ void tst_Cli::trainMultiLabelOnOpenMoji()
     const Run train = cli({QStringLiteral("train"), m_project, QStringLiteral("--epochs"),
                            QStringLiteral("2"), QStringLiteral("--device"), QStringLiteral("cpu"),
                            QStringLiteral("--live-even-if-worse")});
-    QVERIFY2(train.exitCode == 0, train.err.constData());
-    QVERIFY2(train.out.contains("multi-label"), train.out.constData());
-    QVERIFY2(train.out.contains("Version 1 is now current"), train.out.constData());
+    QVERIFY2(train.exitCode == 0, train.err.toUtf8().constData());
+    QVERIFY2(train.out.contains("multi-label"), train.out.toUtf8().constData());
+    QVERIFY2(train.out.contains("Version 1 is now current"), train.out.toUtf8().constData());
 
     const QJsonObject info = json({QStringLiteral("info"), m_project, QStringLiteral("--json")})
                                  .object();
@@ -192,7 +179,7 @@ void tst_Cli::errorsSayWhatToDo()
 
     const Run run = cli(arguments);
     QCOMPARE(run.exitCode, exitCode);
-    QVERIFY2(QString::fromUtf8(run.err).contains(message), run.err.constData());
+    QVERIFY2(run.err.contains(message), run.err.toUtf8().constData());
 }
 
 void tst_Cli::fashionMnistDemo()
@@ -204,7 +191,7 @@ void tst_Cli::fashionMnistDemo()
     const QString demo = m_dir.filePath(QStringLiteral("demo"));
     const Run run = cli({QStringLiteral("demo"), demo, QStringLiteral("--limit"),
                          QStringLiteral("400"), QStringLiteral("--epochs"), QStringLiteral("3")});
-    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QVERIFY2(run.exitCode == 0, run.err.toUtf8().constData());
     QVERIFY(run.out.contains("held-out kNN accuracy"));
 
     const QJsonObject info = json({QStringLiteral("info"), demo, QStringLiteral("--json")})

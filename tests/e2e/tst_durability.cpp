@@ -1,3 +1,4 @@
+#include "clirun.h"
 #include "jobs/jobcontrol.h"
 #include "ml/modelversion.h"
 #include "store/project.h"
@@ -33,13 +34,8 @@ private Q_SLOTS:
     void killedTrainingKeepsTheProject();
 
 private:
-    struct Run
-    {
-        int exitCode = -1;
-        QString out;
-        QString err;
-    };
-    static Run cli(const QStringList &arguments);
+    using Run = CliRun;
+    static Run cli(const QStringList &arguments) { return runCli(arguments); }
     static QString integrity(const QString &file);
     static QVector<qint64> tripletIds(const QString &file);
     static QStringList committed(const QByteArray &output, const QByteArray &kind);
@@ -49,16 +45,6 @@ private:
     QTemporaryDir m_dir;
     QString m_images; // a few OpenMoji images, copied so that tests may damage them
 };
-
-tst_Durability::Run tst_Durability::cli(const QStringList &arguments)
-{
-    QProcess process;
-    process.start(QStringLiteral(LIKENESS_CLI), arguments);
-    process.waitForFinished(15 * 60 * 1000);
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
-}
 
 QString tst_Durability::integrity(const QString &file)
 {

@@ -162,7 +162,7 @@ bool LabelEditor::applyLabel(const QVector<qint64> &imageIds, const QString &nam
 
     const Status status = add
         ? m_project->addLabel(imageIds, name, LabelSource::Human, m_annotator)
-        : m_project->removeLabel(imageIds, name);
+        : m_project->removeLabel(imageIds, name, m_annotator);
     if (!status) {
         qCWarning(lcGui) << (add ? "Could not add label" : "Could not remove label") << name
                          << ":" << status.error();

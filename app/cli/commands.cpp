@@ -705,6 +705,13 @@ bool printCheckReport(const CheckReport &report)
         out() << Cli::tr("model version %1: its training was interrupted; --repair marks it "
                          "failed").arg(version) << Qt::endl;
     }
+    if (report.miscountedLabels.isEmpty()) {
+        out() << Cli::tr("label counts: ok") << "\n";
+    } else {
+        out() << Cli::tr("label counts: %n label(s) counted wrong; --repair recounts them", "",
+                         int(report.miscountedLabels.size()))
+              << "\n";
+    }
     return !report.databaseProblems.isEmpty() || report.cachesNeedRepair();
 }
 
@@ -743,10 +750,11 @@ int runCheck(const QStringList &arguments)
         return fail(repaired.error());
     }
     out() << Cli::tr("Repaired: %1 thumbnails rebuilt, embeddings and index %2, %3 interrupted "
-                     "versions marked failed.")
+                     "versions marked failed, label counts %4.")
                  .arg(repaired->thumbnailsRebuilt)
                  .arg(repaired->versionRebuilt ? Cli::tr("rebuilt") : Cli::tr("kept"))
                  .arg(repaired->versionsMarkedFailed)
+                 .arg(repaired->labelsRecounted ? Cli::tr("recounted") : Cli::tr("kept"))
           << "\n";
     for (const QString &failure : repaired->thumbnailFailures.mid(0, 20)) {
         out() << "  " << Cli::tr("cannot read %1; put the file back and repair again").arg(failure)

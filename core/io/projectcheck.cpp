@@ -162,6 +162,7 @@ CheckReport checkProject(Project &project)
     const QVector<qint64> okIds = project.imageIds(ImageStatus::Ok);
     report.okImages = okIds.size();
     report.missingThumbnails = missingThumbnails(project, okIds);
+    report.miscountedLabels = project.miscountedLabels();
     report.version = project.currentModelVersion();
     checkVersionCaches(project, okIds, report);
     if (!project.isReadOnly()) {
@@ -188,6 +189,13 @@ Result<RepairReport> repairProjectCaches(Project &project, const CheckReport &ch
     if (Status status = rebuildThumbnails(project, check.missingThumbnails, report, control);
         !status) {
         return Result<RepairReport>::failure(status.error());
+    }
+
+    if (!check.miscountedLabels.isEmpty()) {
+        if (Status status = project.recountLabels(); !status) {
+            return Result<RepairReport>::failure(status.error());
+        }
+        report.labelsRecounted = true;
     }
 
     for (int version : check.interruptedVersions) {

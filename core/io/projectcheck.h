@@ -24,11 +24,15 @@ struct CheckReport
     // Only looked for when the check holds the project's lock, so no other program can be
     // training right now.
     QVector<int> interruptedVersions;
+    // Labels whose image count in label_counts disagrees with their assignments (the counts
+    // are derived data inside project.sqlite, kept by triggers; repair recounts them).
+    QVector<qint64> miscountedLabels;
 
     bool cachesNeedRepair() const
     {
         return !missingThumbnails.isEmpty() || !embeddingsProblem.isEmpty()
-               || !indexProblem.isEmpty() || !interruptedVersions.isEmpty();
+               || !indexProblem.isEmpty() || !interruptedVersions.isEmpty()
+               || !miscountedLabels.isEmpty();
     }
 };
 
@@ -38,6 +42,7 @@ struct RepairReport
     QStringList thumbnailFailures; // "path: reason" for images that could not be read again
     bool versionRebuilt = false;   // embeddings and index of the current version
     qint64 versionsMarkedFailed = 0; // interrupted versions now marked "failed"
+    bool labelsRecounted = false;
 };
 
 // Checks project.sqlite (SQLite's integrity and foreign key checks), the thumbnail cache of
@@ -45,7 +50,8 @@ struct RepairReport
 CheckReport checkProject(Project &project);
 
 // Rebuilds what the check found: thumbnails from the image files, then the current version's
-// embeddings and index; marks interrupted versions "failed". Never touches human work.
+// embeddings and index; marks interrupted versions "failed"; recounts labels. Never touches
+// human work.
 Result<RepairReport> repairProjectCaches(Project &project, const CheckReport &check,
                                          JobControl &control);
 

@@ -16,7 +16,11 @@
 #include <QSqlQuery>
 #include <QThread>
 #include <QUrl>
+#include <QSet>
+#include <QSqlDriver>
 #include <QVariant>
+
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -162,6 +166,27 @@ QString sqlError(const QSqlQuery &query)
                               "or disk?): copy it to a writable place.").arg(error.text());
     }
     return error.text();
+}
+
+// The connection's own sqlite3 handle, for the few paths where QSqlQuery's per-row cost is
+// most of the time. QSQLITE hands it out as a QVariant holding "sqlite3*".
+sqlite3 *sqliteHandle(const QSqlDatabase &db)
+{
+    const QVariant handle = db.driver()->handle();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0) {
+        return nullptr;
+    }
+    return *static_cast<sqlite3 *const *>(handle.constData());
+}
+
+QString sqliteError(sqlite3 *handle, int code)
+{
+    const QString text = QString::fromUtf8(sqlite3_errmsg(handle));
+    if ((code & 0xff) == SQLITE_FULL) {
+        return QStringLiteral("%1. The disk holding the project is full: free some space and "
+                              "try again. Everything saved before this is kept.").arg(text);
+    }
+    return text;
 }
 
 Status exec(QSqlDatabase db, const QString &sql)
@@ -885,8 +910,8 @@ QVector<LabelRecord> Project::labels() const
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
     query.exec(QStringLiteral(
-        "SELECT l.id, l.name, (SELECT count(*) FROM image_labels il WHERE il.label_id = l.id)"
-        " FROM labels l ORDER BY l.name"));
+        "SELECT l.id, l.name, coalesce(c.images, 0) FROM labels l"
+        " LEFT JOIN label_counts c ON c.label_id = l.id ORDER BY l.name"));
 
     QVector<LabelRecord> records;
     while (query.next()) {
@@ -925,6 +950,40 @@ qint64 Project::annotatorId(const QString &name)
     return query.exec() && query.next() ? query.value(0).toLongLong() : 0;
 }
 
+Result<qint64> Project::beginLabelChange(const QString &action, const QString &source,
+                                         const QString &annotator)
+{
+    const qint64 annotatorRow = annotatorId(annotator);
+    QSqlQuery insert(m_db);
+    insert.prepare(QStringLiteral(
+        "INSERT INTO label_changes(action, source, annotator_id) VALUES (?, ?, ?)"));
+    insert.addBindValue(action);
+    insert.addBindValue(text(source));
+    insert.addBindValue(annotatorRow ? QVariant(annotatorRow) : QVariant());
+    if (!insert.exec()) {
+        return Result<qint64>::failure(
+            QStringLiteral("Cannot record the label change: %1").arg(sqlError(insert)));
+    }
+    return insert.lastInsertId().toLongLong();
+}
+
+Status Project::finishLabelChange(qint64 changeId, qint64 assignments)
+{
+    // A change that changed nothing (labelling images that already had the label) is not
+    // history worth keeping.
+    QSqlQuery update(m_db);
+    if (assignments == 0) {
+        update.prepare(QStringLiteral("DELETE FROM label_changes WHERE id = ?"));
+    } else {
+        update.prepare(QStringLiteral("UPDATE label_changes SET assignments = ? WHERE id = ?"));
+        update.addBindValue(assignments);
+    }
+    update.addBindValue(changeId);
+    return update.exec() ? Status()
+                         : Status::failure(QStringLiteral("Cannot record the label change: %1")
+                                               .arg(sqlError(update)));
+}
+
 Status Project::addLabel(const QVector<qint64> &imageIds, const QString &name,
                          const QString &source, const QString &annotator)
 {
@@ -933,102 +992,220 @@ Status Project::addLabel(const QVector<qint64> &imageIds, const QString &name,
         if (!label) {
             return Status::failure(label.error());
         }
-        const qint64 annotatorRow = annotatorId(annotator);
+        const Result<qint64> change = beginLabelChange(QStringLiteral("add"), source, annotator);
+        if (!change) {
+            return Status::failure(change.error());
+        }
 
         QSqlQuery insert(m_db);
         insert.prepare(QStringLiteral(
-            "INSERT OR IGNORE INTO image_labels(image_id, label_id, source, annotator_id)"
-            " VALUES (?, ?, ?, ?)"));
+            "INSERT OR IGNORE INTO image_labels(image_id, label_id, change_id) VALUES (?, ?, ?)"));
+        qint64 added = 0;
         for (qint64 imageId : imageIds) {
             insert.addBindValue(imageId);
             insert.addBindValue(*label);
-            insert.addBindValue(text(source));
-            insert.addBindValue(annotatorRow ? QVariant(annotatorRow) : QVariant());
+            insert.addBindValue(*change);
             if (!insert.exec()) {
                 return Status::failure(QStringLiteral("Cannot label image %1: %2")
                                            .arg(imageId).arg(sqlError(insert)));
             }
+            added += insert.numRowsAffected();
         }
-        return Status();
+        return finishLabelChange(*change, added);
     });
 }
 
-Status Project::removeLabel(const QVector<qint64> &imageIds, const QString &name)
+namespace {
+
+// Moves one assignment into label_removals under the removing change; returns the number of
+// assignments removed (0 when the image did not carry the label).
+Result<qint64> removeAssignment(QSqlQuery &keep, QSqlQuery &remove, qint64 changeId,
+                                qint64 imageId, qint64 labelId)
+{
+    keep.addBindValue(changeId);
+    keep.addBindValue(imageId);
+    keep.addBindValue(labelId);
+    remove.addBindValue(imageId);
+    remove.addBindValue(labelId);
+    if (!keep.exec() || !remove.exec()) {
+        return Result<qint64>::failure(QStringLiteral("Cannot remove a label: %1")
+                                           .arg(sqlError(keep.lastError().isValid() ? keep
+                                                                                  : remove)));
+    }
+    return qint64(remove.numRowsAffected());
+}
+
+void prepareRemoval(QSqlQuery &keep, QSqlQuery &remove)
+{
+    keep.prepare(QStringLiteral(
+        "INSERT INTO label_removals(change_id, image_id, label_id, added_by)"
+        " SELECT ?, image_id, label_id, change_id FROM image_labels"
+        " WHERE image_id = ? AND label_id = ?"));
+    remove.prepare(
+        QStringLiteral("DELETE FROM image_labels WHERE image_id = ? AND label_id = ?"));
+}
+
+// The labels an image carries, as (label id → change id).
+QHash<qint64, qint64> labelIdsOf(QSqlQuery &query, qint64 imageId)
+{
+    query.addBindValue(imageId);
+    query.exec();
+    QHash<qint64, qint64> ids;
+    while (query.next()) {
+        ids.insert(query.value(0).toLongLong(), query.value(1).toLongLong());
+    }
+    return ids;
+}
+
+} // namespace
+
+Status Project::removeLabel(const QVector<qint64> &imageIds, const QString &name,
+                            const QString &annotator)
 {
     return transaction([&]() -> Status {
         const Result<qint64> label = labelId(name, false);
         if (!label) {
             return Status();
         }
-
-        QSqlQuery remove(m_db);
-        remove.prepare(
-            QStringLiteral("DELETE FROM image_labels WHERE image_id = ? AND label_id = ?"));
-        for (qint64 imageId : imageIds) {
-            remove.addBindValue(imageId);
-            remove.addBindValue(*label);
-            if (!remove.exec()) {
-                return Status::failure(QStringLiteral("Cannot remove a label: %1")
-                                           .arg(sqlError(remove)));
-            }
+        const Result<qint64> change =
+            beginLabelChange(QStringLiteral("remove"), LabelSource::Human, annotator);
+        if (!change) {
+            return Status::failure(change.error());
         }
-        return Status();
+
+        QSqlQuery keep(m_db);
+        QSqlQuery remove(m_db);
+        prepareRemoval(keep, remove);
+        qint64 removed = 0;
+        for (qint64 imageId : imageIds) {
+            const Result<qint64> count = removeAssignment(keep, remove, *change, imageId, *label);
+            if (!count) {
+                return Status::failure(count.error());
+            }
+            removed += *count;
+        }
+        return finishLabelChange(*change, removed);
     });
 }
 
 Status Project::addLabelAssignments(const QVector<QPair<qint64, qint64>> &pairs,
                                     const QString &source)
 {
-    constexpr qsizetype BatchRows = 100000;
+    // Below this many new rows, or below a quarter of the rows already stored, inserting
+    // through the by-label index costs less than building it again.
+    constexpr qsizetype RebuildRows = 200000;
 
     // Rows in key order append to the primary key's b-tree instead of splitting it at random.
     QVector<QPair<qint64, qint64>> sorted = pairs;
     std::sort(sorted.begin(), sorted.end());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
 
-    QSqlQuery insert(m_db);
-    insert.prepare(QStringLiteral(
-        "INSERT OR IGNORE INTO image_labels(image_id, label_id, source) VALUES (?, ?, ?)"));
-    insert.bindValue(2, text(source));
-    for (qsizetype begin = 0; begin < sorted.size(); begin += BatchRows) {
-        const qsizetype end = std::min(sorted.size(), begin + BatchRows);
-        const Status batch = transaction([&]() -> Status {
-            for (qsizetype i = begin; i < end; ++i) {
-                insert.bindValue(0, sorted.at(i).first);
-                insert.bindValue(1, sorted.at(i).second);
-                if (!insert.exec()) {
-                    return Status::failure(QStringLiteral("Cannot label image %1: %2")
-                                               .arg(sorted.at(i).first)
-                                               .arg(sqlError(insert)));
+    sqlite3 *handle = sqliteHandle(m_db);
+    if (!handle) {
+        return Status::failure(QStringLiteral("The SQLite driver gave no database handle."));
+    }
+    return transaction([&]() -> Status {
+        const Result<qint64> change = beginLabelChange(QStringLiteral("add"), source, {});
+        if (!change) {
+            return Status::failure(change.error());
+        }
+        const bool rebuild = sorted.size() >= RebuildRows
+            && sorted.size() * 4 >= labelAssignmentCount();
+        if (rebuild) {
+            for (const QString &statement : bulkLabelStatements().suspend) {
+                if (Status status = exec(m_db, statement); !status) {
+                    return status;
                 }
             }
-            return Status();
-        });
-        if (!batch) {
-            return batch;
+        }
+
+        // Prepared once and stepped through SQLite's C API: at 10^7 rows the per-row cost
+        // of QSqlQuery's variant binding would be most of the time.
+        sqlite3_stmt *insert = nullptr;
+        if (sqlite3_prepare_v2(handle,
+                               "INSERT OR IGNORE INTO image_labels(image_id, label_id, change_id)"
+                               " VALUES (?, ?, ?)",
+                               -1, &insert, nullptr)
+            != SQLITE_OK) {
+            return Status::failure(QString::fromUtf8(sqlite3_errmsg(handle)));
+        }
+        const auto finalize = qScopeGuard([insert] { sqlite3_finalize(insert); });
+        sqlite3_bind_int64(insert, 3, *change);
+        std::map<qint64, qint64> addedPerLabel;
+        qint64 added = 0;
+        for (const QPair<qint64, qint64> &pair : std::as_const(sorted)) {
+            sqlite3_bind_int64(insert, 1, pair.first);
+            sqlite3_bind_int64(insert, 2, pair.second);
+            const int stepped = sqlite3_step(insert);
+            sqlite3_reset(insert);
+            if (stepped != SQLITE_DONE) {
+                return Status::failure(QStringLiteral("Cannot label image %1 with label %2: %3")
+                                           .arg(pair.first).arg(pair.second)
+                                           .arg(sqliteError(handle, stepped)));
+            }
+            if (sqlite3_changes(handle) > 0) {
+                ++added;
+                ++addedPerLabel[pair.second];
+            }
+        }
+
+        if (rebuild) {
+            if (Status status = addToLabelCounts(addedPerLabel); !status) {
+                return status;
+            }
+            for (const QString &statement : bulkLabelStatements().resume) {
+                if (Status status = exec(m_db, statement); !status) {
+                    return status;
+                }
+            }
+        }
+        return finishLabelChange(*change, added);
+    });
+}
+
+Status Project::addToLabelCounts(const std::map<qint64, qint64> &addedPerLabel)
+{
+    QSqlQuery count(m_db);
+    count.prepare(QStringLiteral("INSERT INTO label_counts(label_id, images) VALUES (?, ?)"
+                                 " ON CONFLICT(label_id) DO UPDATE"
+                                 " SET images = images + excluded.images"));
+    for (const auto &[label, added] : addedPerLabel) {
+        count.addBindValue(label);
+        count.addBindValue(added);
+        if (!count.exec()) {
+            return Status::failure(QStringLiteral("Cannot count label %1: %2")
+                                       .arg(label).arg(sqlError(count)));
         }
     }
-    return Status();
+    return {};
 }
 
 Status Project::setImageLabels(const QHash<qint64, QStringList> &labelsByImage,
                                const QString &source, const QString &annotator)
 {
     return transaction([&]() -> Status {
-        const qint64 annotatorRow = annotatorId(annotator);
+        const Result<qint64> change =
+            beginLabelChange(QStringLiteral("replace"), source, annotator);
+        if (!change) {
+            return Status::failure(change.error());
+        }
         QHash<QString, qint64> idOfName;
 
-        QSqlQuery clear(m_db);
-        clear.prepare(QStringLiteral("DELETE FROM image_labels WHERE image_id = ?"));
+        QSqlQuery current(m_db);
+        current.prepare(
+            QStringLiteral("SELECT label_id, change_id FROM image_labels WHERE image_id = ?"));
+        QSqlQuery keep(m_db);
+        QSqlQuery remove(m_db);
+        prepareRemoval(keep, remove);
         QSqlQuery insert(m_db);
         insert.prepare(QStringLiteral(
-            "INSERT OR IGNORE INTO image_labels(image_id, label_id, source, annotator_id)"
-            " VALUES (?, ?, ?, ?)"));
+            "INSERT OR IGNORE INTO image_labels(image_id, label_id, change_id) VALUES (?, ?, ?)"));
 
+        // Only the difference is written: labels an image keeps keep the change that gave
+        // them, so importing the same file twice changes nothing.
+        qint64 changed = 0;
         for (auto it = labelsByImage.cbegin(); it != labelsByImage.cend(); ++it) {
-            clear.addBindValue(it.key());
-            if (!clear.exec()) {
-                return Status::failure(sqlError(clear));
-            }
+            QSet<qint64> wanted;
             for (const QString &name : it.value()) {
                 auto known = idOfName.constFind(name);
                 if (known == idOfName.cend()) {
@@ -1038,17 +1215,54 @@ Status Project::setImageLabels(const QHash<qint64, QStringList> &labelsByImage,
                     }
                     known = idOfName.insert(name, *label);
                 }
+                wanted.insert(known.value());
+            }
+
+            const QHash<qint64, qint64> carried = labelIdsOf(current, it.key());
+            for (auto old = carried.cbegin(); old != carried.cend(); ++old) {
+                if (wanted.contains(old.key())) {
+                    continue;
+                }
+                const Result<qint64> count =
+                    removeAssignment(keep, remove, *change, it.key(), old.key());
+                if (!count) {
+                    return Status::failure(count.error());
+                }
+                changed += *count;
+            }
+            for (qint64 label : std::as_const(wanted)) {
+                if (carried.contains(label)) {
+                    continue;
+                }
                 insert.addBindValue(it.key());
-                insert.addBindValue(known.value());
-                insert.addBindValue(text(source));
-                insert.addBindValue(annotatorRow ? QVariant(annotatorRow) : QVariant());
+                insert.addBindValue(label);
+                insert.addBindValue(*change);
                 if (!insert.exec()) {
                     return Status::failure(sqlError(insert));
                 }
+                changed += insert.numRowsAffected();
             }
         }
-        return Status();
+        return finishLabelChange(*change, changed);
     });
+}
+
+QVector<LabelChange> Project::labelChanges() const
+{
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    query.exec(QStringLiteral(
+        "SELECT c.id, c.action, c.source, coalesce(a.name, ''), c.assignments, c.created_at"
+        " FROM label_changes c LEFT JOIN annotators a ON a.id = c.annotator_id ORDER BY c.id"));
+
+    QVector<LabelChange> changes;
+    while (query.next()) {
+        changes.append({query.value(0).toLongLong(), query.value(1).toString(),
+                        query.value(2).toString(), query.value(3).toString(),
+                        query.value(4).toLongLong(),
+                        QDateTime::fromString(query.value(5).toString(), Qt::ISODateWithMs)});
+    }
+    return changes;
 }
 
 QVector<QPair<qint64, qint64>> Project::labelAssignments() const
@@ -1068,8 +1282,37 @@ QVector<QPair<qint64, qint64>> Project::labelAssignments() const
 qint64 Project::labelAssignmentCount() const
 {
     QSqlQuery query(m_db);
-    query.exec(QStringLiteral("SELECT count(*) FROM image_labels"));
+    query.exec(QStringLiteral("SELECT coalesce(sum(images), 0) FROM label_counts"));
     return query.next() ? query.value(0).toLongLong() : 0;
+}
+
+QVector<qint64> Project::miscountedLabels() const
+{
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    query.exec(QStringLiteral(
+        "SELECT l.id FROM labels l LEFT JOIN label_counts c ON c.label_id = l.id"
+        " LEFT JOIN (SELECT label_id, count(*) AS images FROM image_labels GROUP BY label_id) a"
+        " ON a.label_id = l.id WHERE coalesce(c.images, 0) != coalesce(a.images, 0)"
+        " ORDER BY l.id"));
+
+    QVector<qint64> ids;
+    while (query.next()) {
+        ids.append(query.value(0).toLongLong());
+    }
+    return ids;
+}
+
+Status Project::recountLabels()
+{
+    return transaction([&]() -> Status {
+        if (Status status = exec(m_db, QStringLiteral("DELETE FROM label_counts")); !status) {
+            return status;
+        }
+        return exec(m_db, QStringLiteral("INSERT INTO label_counts(label_id, images)"
+                                         " SELECT label_id, count(*) FROM image_labels"
+                                         " GROUP BY label_id"));
+    });
 }
 
 Result<qint64> Project::addJudgment(Judgment judgment)

@@ -9,6 +9,7 @@
 #include <QString>
 #include <QVector>
 
+#include <map>
 #include <memory>
 
 namespace likeness {
@@ -46,6 +47,17 @@ struct LabelRecord
     qint64 id = 0;
     QString name;
     qint64 imageCount = 0;
+};
+
+// One user action or import that changed label assignments: who, how and when.
+struct LabelChange
+{
+    qint64 id = 0;
+    QString action;     // "add", "remove" or "replace" (CSV import: the labels of each image)
+    QString source;     // a LabelSource value
+    QString annotator;  // empty for imports
+    qint64 assignments = 0; // assignments added or removed by it
+    QDateTime createdAt;
 };
 
 // The annotator's answer to "which candidate is more similar to the anchor?".
@@ -108,7 +120,7 @@ struct ModelVersionRecord
 class Project
 {
 public:
-    static constexpr int SchemaVersion = 2;
+    static constexpr int SchemaVersion = 3;
 
     enum class OpenMode {
         ReadWrite, // takes the folder's lock; refused while another process holds it
@@ -157,18 +169,26 @@ public:
     QStringList labelsOfImage(qint64 imageId) const;
     Status addLabel(const QVector<qint64> &imageIds, const QString &name,
                     const QString &source, const QString &annotator);
-    Status removeLabel(const QVector<qint64> &imageIds, const QString &name);
-    // Replaces all labels of the given images (one transaction). Used by CSV import.
+    // Removed assignments are kept in label_removals, with the change that removed them.
+    Status removeLabel(const QVector<qint64> &imageIds, const QString &name,
+                       const QString &annotator = {});
+    // Makes the given images carry exactly the given labels (one transaction, one change).
+    // Used by CSV import; labels an image already carries are left as they are.
     Status setImageLabels(const QHash<qint64, QStringList> &labelsByImage, const QString &source,
                           const QString &annotator);
-    // Adds (image id, label id) pairs with no annotator, for bulk import: sorted by image id
-    // then label id, in transactions of 100,000 rows (each batch is committed on its own, so
-    // a failure keeps the batches before it). Pairs already present are left as they are.
+    // Adds (image id, label id) pairs with no annotator, for bulk import, in one transaction
+    // and one change; pairs already present are left as they are. Large loads suspend the
+    // by-label index and count triggers while they insert (see bulkLabelStatements()).
     Status addLabelAssignments(const QVector<QPair<qint64, qint64>> &pairs,
                                const QString &source);
     // Every (image id, label id) pair, ordered by image id.
     QVector<QPair<qint64, qint64>> labelAssignments() const;
     qint64 labelAssignmentCount() const;
+    QVector<LabelChange> labelChanges() const; // ordered by id, oldest first
+    // Labels whose stored image count (label_counts) disagrees with their assignments; a
+    // full scan of the assignments. recountLabels() rebuilds every count from them.
+    QVector<qint64> miscountedLabels() const;
+    Status recountLabels();
 
     // Judgments.
     Result<qint64> addJudgment(Judgment judgment);
@@ -212,6 +232,10 @@ private:
     Status refuseWrite() const;
     Status migrate();
     qint64 annotatorId(const QString &name);
+    Result<qint64> beginLabelChange(const QString &action, const QString &source,
+                                    const QString &annotator);
+    Status finishLabelChange(qint64 changeId, qint64 assignments);
+    Status addToLabelCounts(const std::map<qint64, qint64> &addedPerLabel);
     Status insertJudgment(const Judgment &judgment, qint64 *id);
 
     QString m_folder;

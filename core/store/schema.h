@@ -19,4 +19,15 @@ const QVector<SchemaStep> &schemaSteps();
 // The schema version this build writes: the number of steps.
 int latestSchemaVersion();
 
+// A bulk load of label assignments runs `suspend`, inserts its rows in key order, adds its
+// per-label counts to label_counts itself and runs `resume`, all in one transaction: the
+// by-label index is then built once, sorted, instead of row by row at random places, and no
+// count trigger fires per row. Readers never see the suspended state (it is never committed).
+struct BulkLabelStatements
+{
+    QStringList suspend;
+    QStringList resume;
+};
+const BulkLabelStatements &bulkLabelStatements();
+
 } // namespace likeness

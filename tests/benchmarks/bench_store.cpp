@@ -1,6 +1,7 @@
 // Store benchmark: builds a large synthetic project through Project and the same data through
-// the sqlite3 C API directly (the floor: what SQLite itself allows with this schema), then
-// times the store's hot paths on both and prints them side by side.
+// the sqlite3 C API directly (the floor: what SQLite itself allows with this schema and the
+// same statements, without Qt or the store around them), then times the store's hot paths on
+// both and prints them side by side.
 //
 //   bench_store [--images N] [--assignments M] [--dir DIR] [--seed S]
 //
@@ -24,6 +25,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <random>
 
 using namespace likeness;
@@ -48,7 +50,10 @@ const char *const PageQuery =
 const char *const FirstImagesQuery =
     "SELECT id, path, content_hash, width, height, bytes, mtime, status, error"
     " FROM images ORDER BY id LIMIT 200";
-const char *const CountQuery = "SELECT label_id, count(*) FROM image_labels GROUP BY label_id";
+// What Project::labels() runs: every label with its count, by name.
+const char *const CountQuery =
+    "SELECT l.id, l.name, coalesce(c.images, 0) FROM labels l"
+    " LEFT JOIN label_counts c ON c.label_id = l.id ORDER BY l.name";
 
 struct Data
 {
@@ -358,18 +363,47 @@ QString measureFloor(const QString &file, const Data &data, Metrics *metrics)
     floor.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     const qint64 bytesBefore = databaseBytes(file);
 
+    // The same bulk load as the store's: one transaction, one change, the by-label index and
+    // the count triggers suspended, rows in key order, counts added per label at the end.
     QElapsedTimer timer;
     timer.start();
+    QVector<QByteArray> load = {"BEGIN IMMEDIATE",
+                                "INSERT INTO label_changes(action, source) VALUES ('add', 'x')"};
+    for (const QString &sql : bulkLabelStatements().suspend) {
+        load.append(sql.toUtf8());
+    }
+    for (const QByteArray &sql : std::as_const(load)) {
+        if (!floor.exec(sql.constData())) {
+            return QStringLiteral("suspend");
+        }
+    }
     sqlite3_stmt *assign = floor.prepare(
-        "INSERT OR IGNORE INTO image_labels(image_id, label_id, source) VALUES (?, ?, ?)");
-    bindText(assign, 3, LabelSource::Imported.toUtf8());
-    const bool assigned = floor.batched(data.pairs.size(), [&](qint64 i) {
-        sqlite3_bind_int64(assign, 1, data.pairs.at(i).first);
-        sqlite3_bind_int64(assign, 2, data.pairs.at(i).second);
-        return stepDone(assign);
-    });
+        "INSERT OR IGNORE INTO image_labels(image_id, label_id, change_id) VALUES (?, ?, 1)");
+    std::map<qint64, qint64> perLabel;
+    for (const QPair<qint64, qint64> &pair : std::as_const(data.pairs)) {
+        sqlite3_bind_int64(assign, 1, pair.first);
+        sqlite3_bind_int64(assign, 2, pair.second);
+        if (!stepDone(assign)) {
+            return fail(floor.error());
+        }
+        ++perLabel[pair.second];
+    }
     sqlite3_finalize(assign);
-    if (!assigned) {
+    sqlite3_stmt *count = floor.prepare("INSERT INTO label_counts(label_id, images) VALUES (?, ?)");
+    for (const auto &[label, images] : perLabel) {
+        sqlite3_bind_int64(count, 1, label);
+        sqlite3_bind_int64(count, 2, images);
+        if (!stepDone(count)) {
+            return fail(floor.error());
+        }
+    }
+    sqlite3_finalize(count);
+    for (const QString &sql : bulkLabelStatements().resume) {
+        if (!floor.exec(sql.toUtf8().constData())) {
+            return QStringLiteral("resume");
+        }
+    }
+    if (!floor.exec("COMMIT")) {
         return QStringLiteral("assignments");
     }
     metrics->insertRowsPerSecond = data.pairs.size() / (elapsedMs(timer) / 1000);
@@ -412,9 +446,12 @@ QString measureFloor(const QString &file, const Data &data, Metrics *metrics)
 
     timer.start();
     sqlite3_stmt *counts = floor.prepare(CountQuery);
-    QVector<QPair<qint64, qint64>> counted;
+    QVector<LabelRecord> counted;
     while (sqlite3_step(counts) == SQLITE_ROW) {
-        counted.append({sqlite3_column_int64(counts, 0), sqlite3_column_int64(counts, 1)});
+        counted.append({sqlite3_column_int64(counts, 0),
+                        QString::fromUtf8(
+                            reinterpret_cast<const char *>(sqlite3_column_text(counts, 1))),
+                        sqlite3_column_int64(counts, 2)});
     }
     sqlite3_finalize(counts);
     metrics->countsMs = elapsedMs(timer);

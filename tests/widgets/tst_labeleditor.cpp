@@ -209,8 +209,9 @@ void tst_LabelEditor::undoRemoveRestoresHumanLabel()
 
     QSqlQuery query(project.database());
     QVERIFY(query.exec(QStringLiteral(
-        "SELECT il.source, a.name FROM image_labels il"
-        " LEFT JOIN annotators a ON a.id = il.annotator_id")));
+        "SELECT c.source, a.name FROM image_labels il"
+        " JOIN label_changes c ON c.id = il.change_id"
+        " LEFT JOIN annotators a ON a.id = c.annotator_id")));
     int rows = 0;
     while (query.next()) {
         QCOMPARE(query.value(0).toString(), LabelSource::Human);

@@ -26,6 +26,9 @@ private Q_SLOTS:
     void refusesNewerSchema();
     void labelNamesAreNormalised();
     void bulkAssignmentsKeepExistingOnes();
+    void largeBulkLoadRebuildsIndexAndCounts();
+    void labelHistoryKeepsWhoAndWhen();
+    void labelCountsFollowEveryWrite();
     void judgmentNeedsThreeImages();
     void judgmentUndoAndRedo();
     void modelVersionsStartWithClassic();
@@ -277,8 +280,9 @@ void tst_Project::bulkAssignmentsKeepExistingOnes()
     QCOMPARE((*project)->labelsOfImage(ids[2]), QStringList{QStringLiteral("a")});
 
     QSqlQuery source((*project)->database());
-    QVERIFY(source.exec(QStringLiteral("SELECT source FROM image_labels WHERE image_id = %1")
-                            .arg(ids[1])));
+    QVERIFY(source.exec(QStringLiteral("SELECT c.source FROM image_labels il"
+                                       " JOIN label_changes c ON c.id = il.change_id"
+                                       " WHERE il.image_id = %1").arg(ids[1])));
     QVERIFY(source.next());
     QCOMPARE(source.value(0).toString(), LabelSource::Human);
 
@@ -286,6 +290,151 @@ void tst_Project::bulkAssignmentsKeepExistingOnes()
     QVERIFY(!(*project)->addLabelAssignments({{ids[1], *a}, {ids[2] + 100, *a}},
                                              LabelSource::Imported));
     QCOMPARE((*project)->labelAssignmentCount(), 4);
+}
+
+// A load large enough to suspend the by-label index and the count triggers leaves both as they
+// were, with exact counts, and the store keeps counting afterwards.
+void tst_Project::largeBulkLoadRebuildsIndexAndCounts()
+{
+    QTemporaryDir dir;
+    auto project = Project::create(dir.path());
+    QVERIFY(project);
+    const QVector<qint64> ids = addImages(**project, 40000);
+    QVector<qint64> labelIds;
+    for (int i = 0; i < 10; ++i) {
+        const Result<qint64> id = (*project)->labelId(QStringLiteral("l%1").arg(i), true);
+        QVERIFY(id);
+        labelIds.append(*id);
+    }
+    QVERIFY((*project)->addLabel({ids[0]}, QStringLiteral("l0"), LabelSource::Human, {}));
+
+    // Image i carries labels 0..(i % 10) -- 220,000 pairs -- plus every image label 9 again.
+    QVector<QPair<qint64, qint64>> pairs;
+    for (int i = 0; i < ids.size(); ++i) {
+        for (int l = 0; l <= i % 10; ++l) {
+            pairs.append({ids[i], labelIds[l]});
+        }
+        pairs.append({ids[i], labelIds[9]});
+    }
+    QVERIFY(pairs.size() >= 200000);
+    QVERIFY((*project)->addLabelAssignments(pairs, LabelSource::Imported));
+
+    QSqlQuery schema((*project)->database());
+    QVERIFY(schema.exec(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name IN"
+                                       " ('image_labels_by_label', 'label_counts_in',"
+                                       " 'label_counts_out', 'label_counts_moved')")));
+    QVERIFY(schema.next());
+    QCOMPARE(schema.value(0).toInt(), 4);
+    QVERIFY((*project)->miscountedLabels().isEmpty());
+    const QVector<LabelRecord> labels = (*project)->labels();
+    QCOMPARE(labels.first().name, QStringLiteral("l0"));
+    QCOMPARE(labels.first().imageCount, 40000);
+    QCOMPARE(labels.last().imageCount, 40000);
+    QCOMPARE(labels.at(1).imageCount, 36000); // l1: every image but those with i % 10 == 0
+    QCOMPARE((*project)->labelAssignmentCount(), 40000 * 11 / 2 + 40000 - 4000);
+
+    // The triggers are back: an ordinary removal is counted.
+    QVERIFY((*project)->removeLabel({ids[1]}, QStringLiteral("l1")));
+    QCOMPARE((*project)->labels().at(1).imageCount, 35999);
+    QVERIFY((*project)->miscountedLabels().isEmpty());
+
+    const QVector<LabelChange> changes = (*project)->labelChanges();
+    QCOMPARE(changes.size(), 3);
+    QCOMPARE(changes.at(1).source, LabelSource::Imported);
+    QCOMPARE(changes.at(1).assignments, pairs.size() - 4000 - 1);
+}
+
+void tst_Project::labelHistoryKeepsWhoAndWhen()
+{
+    QTemporaryDir dir;
+    auto project = Project::create(dir.path());
+    QVERIFY(project);
+    const QVector<qint64> ids = addImages(**project, 3);
+    const QDateTime before = QDateTime::currentDateTimeUtc().addSecs(-1);
+
+    QVERIFY((*project)->addLabel({ids[0], ids[1]}, QStringLiteral("cat"), LabelSource::Human,
+                                 QStringLiteral("ann")));
+    // Labelling images that already carry the label changes nothing and records nothing.
+    QVERIFY((*project)->addLabel({ids[0]}, QStringLiteral("cat"), LabelSource::Human,
+                                 QStringLiteral("ann")));
+    QVERIFY((*project)->removeLabel({ids[1], ids[2]}, QStringLiteral("cat"),
+                                    QStringLiteral("bea")));
+    QVERIFY((*project)->setImageLabels({{ids[2], {QStringLiteral("dog")}}},
+                                       LabelSource::Imported, {}));
+
+    const QVector<LabelChange> changes = (*project)->labelChanges();
+    QCOMPARE(changes.size(), 3);
+    QCOMPARE(changes.at(0).action, QStringLiteral("add"));
+    QCOMPARE(changes.at(0).annotator, QStringLiteral("ann"));
+    QCOMPARE(changes.at(0).assignments, 2);
+    QVERIFY(changes.at(0).createdAt >= before);
+    QCOMPARE(changes.at(1).action, QStringLiteral("remove"));
+    QCOMPARE(changes.at(1).annotator, QStringLiteral("bea"));
+    QCOMPARE(changes.at(1).assignments, 1);
+    QCOMPARE(changes.at(2).action, QStringLiteral("replace"));
+    QCOMPARE(changes.at(2).source, LabelSource::Imported);
+
+    // The removed assignment is kept with who removed it and which change had added it.
+    QSqlQuery removal((*project)->database());
+    QVERIFY(removal.exec(QStringLiteral("SELECT change_id, image_id, added_by"
+                                        " FROM label_removals")));
+    QVERIFY(removal.next());
+    QCOMPARE(removal.value(0).toLongLong(), changes.at(1).id);
+    QCOMPARE(removal.value(1).toLongLong(), ids[1]);
+    QCOMPARE(removal.value(2).toLongLong(), changes.at(0).id);
+    QVERIFY(!removal.next());
+
+    // Importing the same labels again changes nothing, so it is not recorded either.
+    QVERIFY((*project)->setImageLabels({{ids[2], {QStringLiteral("dog")}}},
+                                       LabelSource::Imported, {}));
+    QCOMPARE((*project)->labelChanges().size(), 3);
+}
+
+// label_counts is derived data: every way of changing assignments keeps it exact, and when it
+// is wrong anyway (edited by hand), the store finds and rebuilds it.
+void tst_Project::labelCountsFollowEveryWrite()
+{
+    QTemporaryDir dir;
+    auto project = Project::create(dir.path());
+    QVERIFY(project);
+    const QVector<qint64> ids = addImages(**project, 4);
+    const auto countOf = [&](const QString &name) -> qint64 {
+        for (const LabelRecord &label : (*project)->labels()) {
+            if (label.name == name) {
+                return label.imageCount;
+            }
+        }
+        return -1;
+    };
+
+    QVERIFY((*project)->addLabel(ids, QStringLiteral("a"), LabelSource::Human, {}));
+    QVERIFY((*project)->addLabel({ids[0]}, QStringLiteral("b"), LabelSource::Human, {}));
+    QCOMPARE(countOf(QStringLiteral("a")), 4);
+    QVERIFY((*project)->removeLabel({ids[0], ids[1]}, QStringLiteral("a")));
+    QCOMPARE(countOf(QStringLiteral("a")), 2);
+    QVERIFY((*project)->setImageLabels({{ids[0], {QStringLiteral("c")}},
+                                        {ids[3], {QStringLiteral("b")}}},
+                                       LabelSource::Imported, {}));
+    QCOMPARE(countOf(QStringLiteral("b")), 1);
+    QCOMPARE(countOf(QStringLiteral("c")), 1);
+    QCOMPARE(countOf(QStringLiteral("a")), 1);
+    const Result<qint64> c = (*project)->labelId(QStringLiteral("c"), false);
+    QVERIFY(c);
+    QVERIFY((*project)->addLabelAssignments({{ids[1], *c}, {ids[2], *c}}, LabelSource::Imported));
+    QCOMPARE(countOf(QStringLiteral("c")), 3);
+    QCOMPARE((*project)->labelAssignmentCount(), 5);
+
+    // Deleting an image takes its assignments and their counts with it.
+    QSqlQuery edit((*project)->database());
+    QVERIFY(edit.exec(QStringLiteral("DELETE FROM images WHERE id = %1").arg(ids[0])));
+    QCOMPARE(countOf(QStringLiteral("c")), 2);
+    QVERIFY((*project)->miscountedLabels().isEmpty());
+
+    QVERIFY(edit.exec(QStringLiteral("UPDATE label_counts SET images = 40")));
+    QCOMPARE((*project)->miscountedLabels().size(), 3);
+    QVERIFY((*project)->recountLabels());
+    QVERIFY((*project)->miscountedLabels().isEmpty());
+    QCOMPARE(countOf(QStringLiteral("c")), 2);
 }
 
 void tst_Project::judgmentNeedsThreeImages()
@@ -461,6 +610,16 @@ void tst_Project::olderSchemaIsUpgradedAfterACopy()
         QSqlQuery query((*project)->database());
         QVERIFY(query.exec(QStringLiteral("SELECT description FROM labels")) && query.next());
         QCOMPARE(query.value(0).toString(), QString());
+
+        // Schema 3: the assignment keeps where it came from, now as a change, and is counted.
+        const QVector<LabelChange> changes = (*project)->labelChanges();
+        QCOMPARE(changes.size(), 1);
+        QCOMPARE(changes.first().source, LabelSource::Human);
+        QCOMPARE(changes.first().assignments, 1);
+        QCOMPARE((*project)->labels().first().imageCount, 1);
+        QVERIFY((*project)->miscountedLabels().isEmpty());
+        QVERIFY((*project)->addLabel({2}, QStringLiteral("cat"), LabelSource::Human, {}));
+        QCOMPARE((*project)->labels().first().imageCount, 2);
     }
     QCOMPARE(userVersion(dir.filePath(QStringLiteral("project.sqlite"))),
              Project::SchemaVersion);

@@ -691,6 +691,10 @@ bool printCheckReport(const CheckReport &report)
                          "from the image files")
                      .arg(report.missingThumbnails.size()).arg(report.okImages) << "\n";
     }
+    if (!report.staleThumbnails.isEmpty()) {
+        out() << Cli::tr("thumbnails: %1 cached for other contents than their images have now; "
+                         "--repair removes them").arg(report.staleThumbnails.size()) << "\n";
+    }
     const QString rebuild = Cli::tr("; --repair rebuilds it");
     out() << Cli::tr("embeddings of version %1: %2")
                  .arg(report.version)
@@ -757,7 +761,9 @@ int runCheck(const QStringList &arguments)
                  .arg(repaired->labelsRecounted ? Cli::tr("recounted") : Cli::tr("kept"))
           << "\n";
     for (const QString &failure : repaired->thumbnailFailures.mid(0, 20)) {
-        out() << "  " << Cli::tr("cannot read %1; put the file back and repair again").arg(failure)
+        out() << "  "
+              << Cli::tr("cannot read %1; marked missing or corrupt: put the file back and "
+                         "import its folder again").arg(failure)
               << "\n";
     }
     out() << Cli::tr("After the repair:") << "\n";

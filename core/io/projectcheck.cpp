@@ -8,6 +8,7 @@
 #include "store/project.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonObject>
 #include <QSet>
 #include <QSqlError>
@@ -47,7 +48,8 @@ QStringList databaseProblems(const Project &project)
     return problems;
 }
 
-QVector<qint64> missingThumbnails(const Project &project, const QVector<qint64> &okIds)
+QVector<qint64> missingThumbnails(const Project &project, const QVector<qint64> &okIds,
+                                  const QVector<qint64> &stale)
 {
     QSet<qint64> cached;
     QSqlQuery query(project.cacheDatabase());
@@ -59,6 +61,10 @@ QVector<qint64> missingThumbnails(const Project &project, const QVector<qint64> 
         while (query.next()) {
             cached.insert(query.value(0).toLongLong());
         }
+    }
+
+    for (qint64 id : stale) {
+        cached.remove(id);
     }
 
     QVector<qint64> missing;
@@ -81,7 +87,7 @@ QString problemOnly(QString message)
 }
 
 // The same tests loadVersionData() applies before it trusts a cache.
-void checkVersionCaches(const Project &project, const QVector<qint64> &okIds,
+void checkVersionCaches(const Project &project, const QVector<qint64> &embeddable,
                         CheckReport &report)
 {
     const QString embeddings = embeddingsPath(project, report.version);
@@ -90,9 +96,9 @@ void checkVersionCaches(const Project &project, const QVector<qint64> &okIds,
         report.embeddingsProblem = QFile::exists(embeddings)
                                        ? problemOnly(matrix.error())
                                        : QStringLiteral("%1 is missing").arg(embeddings);
-    } else if (matrix->version != report.version || matrix->ids != okIds) {
-        report.embeddingsProblem = QStringLiteral("%1 is out of date (%2 rows for %3 ok images)")
-                                       .arg(embeddings).arg(matrix->rows()).arg(okIds.size());
+    } else if (matrix->version != report.version || matrix->ids != embeddable) {
+        report.embeddingsProblem = QStringLiteral("%1 is out of date (%2 rows for %3 embeddable images)")
+                                       .arg(embeddings).arg(matrix->rows()).arg(embeddable.size());
     }
 
     const QString indexFile = indexPath(project, report.version);
@@ -127,18 +133,22 @@ Status rebuildThumbnails(Project &project, const QVector<qint64> &ids, RepairRep
                 batch.append(*record);
             }
         }
-        // TODO(#3): an ok image whose file is gone stays ok, keeps failing here, and makes
-        // loadVersionData() embed the whole project again on every load (its row is missing).
         const QList<DecodedImage> decoded = QtConcurrent::blockingMapped(
             batch, [](const ImageRecord &record) { return decodeImageFile(record.path); });
 
         QVector<qint64> stored;
         QVector<QByteArray> thumbnails;
         QVector<QByteArray> inputs;
+        QVector<ImageRecord> unreadable;
         for (qsizetype i = 0; i < batch.size(); ++i) {
             if (!decoded[i].ok) {
                 report.thumbnailFailures.append(
                     QStringLiteral("%1: %2").arg(batch[i].path, decoded[i].error));
+                ImageRecord record = batch[i];
+                record.status = QFileInfo::exists(record.path) ? ImageStatus::Corrupt
+                                                               : ImageStatus::Missing;
+                record.error = decoded[i].error;
+                unreadable.append(record);
                 continue;
             }
             stored.append(batch[i].id);
@@ -146,6 +156,9 @@ Status rebuildThumbnails(Project &project, const QVector<qint64> &ids, RepairRep
             inputs.append(decoded[i].modelInput);
         }
         if (Status status = project.storeThumbnails(stored, thumbnails, inputs); !status) {
+            return status;
+        }
+        if (Status status = project.upsertImages(unreadable); !status) {
             return status;
         }
         report.thumbnailsRebuilt += stored.size();
@@ -161,10 +174,11 @@ CheckReport checkProject(Project &project)
     report.databaseProblems = databaseProblems(project);
     const QVector<qint64> okIds = project.imageIds(ImageStatus::Ok);
     report.okImages = okIds.size();
-    report.missingThumbnails = missingThumbnails(project, okIds);
+    report.staleThumbnails = project.staleThumbnails();
+    report.missingThumbnails = missingThumbnails(project, okIds, report.staleThumbnails);
     report.miscountedLabels = project.miscountedLabels();
     report.version = project.currentModelVersion();
-    checkVersionCaches(project, okIds, report);
+    checkVersionCaches(project, embeddableImageIds(project), report);
     if (!project.isReadOnly()) {
         for (const ModelVersionRecord &record : project.modelVersions()) {
             if (record.status == QStringLiteral("training")) {
@@ -186,6 +200,9 @@ Result<RepairReport> repairProjectCaches(Project &project, const CheckReport &ch
     }
 
     // Thumbnails first: the embeddings are computed from the model inputs stored with them.
+    if (Status status = project.removeThumbnails(check.staleThumbnails); !status) {
+        return Result<RepairReport>::failure(status.error());
+    }
     if (Status status = rebuildThumbnails(project, check.missingThumbnails, report, control);
         !status) {
         return Result<RepairReport>::failure(status.error());

@@ -17,6 +17,9 @@ struct CheckReport
     QStringList databaseProblems; // integrity_check and foreign_key_check; empty when sound
     qint64 okImages = 0;
     QVector<qint64> missingThumbnails; // ok images with no usable cached thumbnail
+    // Cached thumbnails made from other content than their image has now, or whose image is
+    // gone (a restore from an older backup); never shown, removed by a repair.
+    QVector<qint64> staleThumbnails;
     int version = 0;                   // the current model version, whose caches are checked
     QString embeddingsProblem;         // empty when embeddings/vNNNN.f32 is whole and current
     QString indexProblem;              // empty when index/vNNNN.faiss matches the embeddings
@@ -30,7 +33,8 @@ struct CheckReport
 
     bool cachesNeedRepair() const
     {
-        return !missingThumbnails.isEmpty() || !embeddingsProblem.isEmpty()
+        return !missingThumbnails.isEmpty() || !staleThumbnails.isEmpty()
+               || !embeddingsProblem.isEmpty()
                || !indexProblem.isEmpty() || !interruptedVersions.isEmpty()
                || !miscountedLabels.isEmpty();
     }
@@ -39,7 +43,9 @@ struct CheckReport
 struct RepairReport
 {
     qint64 thumbnailsRebuilt = 0;
-    QStringList thumbnailFailures; // "path: reason" for images that could not be read again
+    // "path: reason" for images that could not be read again; they are marked missing (file
+    // gone) or corrupt, so that they are no longer expected to have a thumbnail.
+    QStringList thumbnailFailures;
     bool versionRebuilt = false;   // embeddings and index of the current version
     qint64 versionsMarkedFailed = 0; // interrupted versions now marked "failed"
     bool labelsRecounted = false;

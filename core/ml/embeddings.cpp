@@ -10,6 +10,7 @@
 #include <QDataStream>
 #include <QFile>
 #include <QSaveFile>
+#include <QSet>
 #include <QSqlQuery>
 #include <QVariant>
 
@@ -111,6 +112,24 @@ QByteArray imageContentFingerprint(const Project &project)
     return hash.result();
 }
 
+QVector<qint64> embeddableImageIds(const Project &project)
+{
+    QSet<qint64> withInput;
+    QSqlQuery query(project.cacheDatabase());
+    query.setForwardOnly(true);
+    query.prepare(QStringLiteral("SELECT image_id FROM thumbnails WHERE length(model_input) = ?"));
+    query.addBindValue(ModelInputBytes);
+    if (query.exec()) {
+        while (query.next()) {
+            withInput.insert(query.value(0).toLongLong());
+        }
+    }
+
+    QVector<qint64> ids = project.imageIds(ImageStatus::Ok);
+    ids.removeIf([&withInput](qint64 id) { return !withInput.contains(id); });
+    return ids;
+}
+
 Result<EmbeddingMatrix> embedProjectImages(Project &project, int version, JobControl &control)
 {
     std::unique_ptr<NetworkRunner> runner;
@@ -126,7 +145,7 @@ Result<EmbeddingMatrix> embedProjectImages(Project &project, int version, JobCon
         matrix.dimension = runner->embeddingDimension();
     }
 
-    const QVector<qint64> ids = project.imageIds(ImageStatus::Ok);
+    const QVector<qint64> ids = embeddableImageIds(project);
     matrix.ids.reserve(ids.size());
     matrix.values.reserve(size_t(ids.size()) * matrix.dimension);
     for (qsizetype start = 0; start < ids.size(); start += EmbedChunk) {
@@ -139,7 +158,6 @@ Result<EmbeddingMatrix> embedProjectImages(Project &project, int version, JobCon
         QVector<QByteArray> inputs;
         for (qsizetype i = start; i < std::min(start + EmbedChunk, ids.size()); ++i) {
             QByteArray input = project.modelInput(ids[i]);
-            // An image without a cached model input is left out until it is imported again.
             if (input.size() == ModelInputBytes) {
                 chunkIds.append(ids[i]);
                 inputs.append(std::move(input));

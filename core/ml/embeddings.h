@@ -39,6 +39,10 @@ QByteArray imageContentFingerprint(const Project &project);
 
 // Embeds every ok image of the project with the given model version (0: classic
 // descriptor; otherwise the trained model stored in models/vNNNN/).
+// The ok images that have a cached model input, ascending: the rows an embedding matrix of
+// the project has. An ok image without one is left out until it is imported again.
+QVector<qint64> embeddableImageIds(const Project &project);
+
 Result<EmbeddingMatrix> embedProjectImages(Project &project, int version, JobControl &control);
 
 // Embeds one model input (ModelInputBytes, see imaging/decoder.h) with the given version.

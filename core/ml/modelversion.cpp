@@ -38,14 +38,14 @@ Result<std::shared_ptr<const VersionData>> loadVersionData(Project &project, int
     QDir(project.folder()).mkpath(QStringLiteral("embeddings"));
     QDir(project.folder()).mkpath(QStringLiteral("index"));
 
-    // The cached matrix is trusted only when it covers exactly the project's ok images, with
-    // the contents they have now.
-    const QVector<qint64> okIds = project.imageIds(ImageStatus::Ok);
+    // The cached matrix is trusted only when it covers exactly the project's embeddable images,
+    // with the contents they have now.
+    const QVector<qint64> embeddable = embeddableImageIds(project);
     auto data = std::make_shared<VersionData>();
     data->version = version;
     bool rebuilt = false;
     auto cached = loadEmbeddings(embeddingsPath(project, version));
-    if (cached && cached->version == version && cached->ids == okIds
+    if (cached && cached->version == version && cached->ids == embeddable
         && cached->contentFingerprint == imageContentFingerprint(project)) {
         data->embeddings = std::move(*cached);
     } else {

@@ -199,9 +199,11 @@ Status exec(QSqlDatabase db, const QString &sql)
     return {};
 }
 
+// Each cached row names the content it was made from: a row whose image now has other
+// content (or no longer exists, say after a restore) is stale, never shown as that image.
 const char *const CacheSchema[] = {
     "CREATE TABLE IF NOT EXISTS thumbnails (image_id INTEGER PRIMARY KEY, png BLOB NOT NULL,"
-    " model_input BLOB NOT NULL)",
+    " model_input BLOB NOT NULL, content_hash TEXT NOT NULL DEFAULT '')",
 };
 
 // QtSql binds a null QString as SQL NULL; text columns of the schema are NOT NULL.
@@ -465,6 +467,17 @@ Status Project::openCache(bool creating)
         }
     }
     Q_UNUSED(creating);
+
+    // A cache written before rows named their content: its rows count as stale until the
+    // next repair or import writes them again.
+    QSqlQuery columns(m_cache);
+    columns.exec(QStringLiteral("SELECT count(*) FROM pragma_table_info('thumbnails')"
+                                " WHERE name = 'content_hash'"));
+    if (columns.next() && columns.value(0).toInt() == 0) {
+        columns.finish();
+        return exec(m_cache, QStringLiteral("ALTER TABLE thumbnails ADD COLUMN"
+                                            " content_hash TEXT NOT NULL DEFAULT ''"));
+    }
     return {};
 }
 
@@ -663,9 +676,8 @@ Status Project::restore(const QString &backupFile, const QString &folder)
                                    .arg(backupFile, folder));
     }
 
-    // Embeddings and indexes may describe versions or images the backup does not have.
-    // TODO(#3): thumbs.sqlite is kept; it is keyed by image id, which a backup of another
-    // project would reuse for other images ('likeness-cli check --repair' does not notice).
+    // Embeddings and indexes may describe versions or images the backup does not have;
+    // thumbnails are kept where they still match their image's content (below).
     for (const QString &cache : {QStringLiteral("embeddings"), QStringLiteral("index")}) {
         QDir(dir.filePath(cache)).removeRecursively();
     }
@@ -675,6 +687,9 @@ Status Project::restore(const QString &backupFile, const QString &folder)
     if (!project) {
         return Status::failure(QStringLiteral("Restored %1, but it does not open: %2")
                                    .arg(backupFile, project.error()));
+    }
+    if (Status status = (*project)->removeThumbnails((*project)->staleThumbnails()); !status) {
+        qCWarning(lcStore) << "restored, but stale thumbnails stay:" << status.error();
     }
     qCInfo(lcStore) << "restored" << folder << "from" << backupFile << "keeping" << kept;
     return {};
@@ -838,20 +853,83 @@ Status Project::storeThumbnails(const QVector<qint64> &ids, const QVector<QByteA
         return refuseWrite();
     }
 
+    QSqlQuery hash(m_db);
+    hash.prepare(QStringLiteral("SELECT content_hash FROM images WHERE id = ?"));
+    QStringList hashes;
+    for (qint64 id : ids) {
+        hash.addBindValue(id);
+        hashes.append(hash.exec() && hash.next() ? hash.value(0).toString() : QString());
+        hash.finish();
+    }
+
     if (Status status = exec(m_cache, QStringLiteral("BEGIN")); !status) {
         return status;
     }
     QSqlQuery insert(m_cache);
-    insert.prepare(QStringLiteral(
-        "INSERT OR REPLACE INTO thumbnails(image_id, png, model_input) VALUES (?, ?, ?)"));
+    insert.prepare(QStringLiteral("INSERT OR REPLACE INTO thumbnails(image_id, png, model_input,"
+                                  " content_hash) VALUES (?, ?, ?, ?)"));
     for (qsizetype i = 0; i < ids.size(); ++i) {
         insert.addBindValue(ids[i]);
         insert.addBindValue(thumbnails[i]);
         insert.addBindValue(modelInputs[i]);
+        insert.addBindValue(text(hashes[i]));
         if (!insert.exec()) {
             exec(m_cache, QStringLiteral("ROLLBACK"));
             return Status::failure(QStringLiteral("Cannot write the thumbnail cache: %1")
                                        .arg(sqlError(insert)));
+        }
+    }
+    if (Status status = exec(m_cache, QStringLiteral("COMMIT")); !status) {
+        exec(m_cache, QStringLiteral("ROLLBACK"));
+        return status;
+    }
+    return {};
+}
+
+QVector<qint64> Project::staleThumbnails() const
+{
+    // The cache is attached to the main connection so that one ordered join compares them;
+    // ATTACH cannot run inside a transaction, and no caller holds one here.
+    QSqlQuery query(m_db);
+    query.prepare(QStringLiteral("ATTACH DATABASE ? AS cache"));
+    query.addBindValue(filePath(CacheFile));
+    if (!QFileInfo::exists(filePath(CacheFile)) || !query.exec()) {
+        return {};
+    }
+    const auto detach = qScopeGuard([this] {
+        exec(m_db, QStringLiteral("DETACH DATABASE cache"));
+    });
+
+    QVector<qint64> stale;
+    query.setForwardOnly(true);
+    if (query.exec(QStringLiteral("SELECT t.image_id FROM cache.thumbnails t"
+                                  " LEFT JOIN images i ON i.id = t.image_id"
+                                  " WHERE i.id IS NULL OR i.content_hash != t.content_hash"
+                                  " ORDER BY t.image_id"))) {
+        while (query.next()) {
+            stale.append(query.value(0).toLongLong());
+        }
+    }
+    query.finish();
+    return stale;
+}
+
+Status Project::removeThumbnails(const QVector<qint64> &ids)
+{
+    if (m_readOnly) {
+        return refuseWrite();
+    }
+    if (Status status = exec(m_cache, QStringLiteral("BEGIN")); !status) {
+        return status;
+    }
+    QSqlQuery remove(m_cache);
+    remove.prepare(QStringLiteral("DELETE FROM thumbnails WHERE image_id = ?"));
+    for (qint64 id : ids) {
+        remove.addBindValue(id);
+        if (!remove.exec()) {
+            exec(m_cache, QStringLiteral("ROLLBACK"));
+            return Status::failure(QStringLiteral("Cannot write the thumbnail cache: %1")
+                                       .arg(sqlError(remove)));
         }
     }
     return exec(m_cache, QStringLiteral("COMMIT"));
@@ -919,6 +997,19 @@ QVector<LabelRecord> Project::labels() const
                         query.value(2).toLongLong()});
     }
     return records;
+}
+
+QVector<QPair<qint64, qint64>> Project::labelCounts() const
+{
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    query.exec(QStringLiteral("SELECT label_id, images FROM label_counts"));
+
+    QVector<QPair<qint64, qint64>> counts;
+    while (query.next()) {
+        counts.append({query.value(0).toLongLong(), query.value(1).toLongLong()});
+    }
+    return counts;
 }
 
 QStringList Project::labelsOfImage(qint64 imageId) const
@@ -1057,6 +1148,45 @@ QHash<qint64, qint64> labelIdsOf(QSqlQuery &query, qint64 imageId)
     return ids;
 }
 
+// Checks that every image and label of `sorted` (pairs ordered by image id) exists, walking
+// the images table once in id order beside the pairs.
+Status checkIds(sqlite3 *handle, const QVector<QPair<qint64, qint64>> &sorted)
+{
+    if (sorted.isEmpty()) {
+        return {};
+    }
+    sqlite3_stmt *statement = nullptr;
+    const auto finalize = qScopeGuard([&statement] { sqlite3_finalize(statement); });
+
+    QSet<qint64> labels;
+    sqlite3_prepare_v2(handle, "SELECT id FROM labels", -1, &statement, nullptr);
+    while (sqlite3_step(statement) == SQLITE_ROW) {
+        labels.insert(sqlite3_column_int64(statement, 0));
+    }
+    sqlite3_finalize(statement);
+
+    sqlite3_prepare_v2(handle, "SELECT id FROM images WHERE id >= ? ORDER BY id", -1,
+                       &statement, nullptr);
+    sqlite3_bind_int64(statement, 1, sorted.first().first);
+    qint64 stored = -1;
+    for (const QPair<qint64, qint64> &pair : sorted) {
+        while (stored < pair.first && sqlite3_step(statement) == SQLITE_ROW) {
+            stored = sqlite3_column_int64(statement, 0);
+        }
+        if (stored != pair.first) {
+            return Status::failure(QStringLiteral("Cannot label image %1: the project has no "
+                                                  "image with that id. Nothing was labelled.")
+                                       .arg(pair.first));
+        }
+        if (!labels.contains(pair.second)) {
+            return Status::failure(QStringLiteral("Cannot label image %1 with label %2: the "
+                                                  "project has no label with that id. Nothing "
+                                                  "was labelled.").arg(pair.first).arg(pair.second));
+        }
+    }
+    return {};
+}
+
 } // namespace
 
 Status Project::removeLabel(const QVector<qint64> &imageIds, const QString &name,
@@ -1104,13 +1234,29 @@ Status Project::addLabelAssignments(const QVector<QPair<qint64, qint64>> &pairs,
     if (!handle) {
         return Status::failure(QStringLiteral("The SQLite driver gave no database handle."));
     }
+
+    // A large load checks its image and label ids once, in one pass, instead of three
+    // foreign key look-ups per row. SQLite switches foreign keys only outside a transaction.
+    const bool large = sorted.size() >= RebuildRows;
+    if (large) {
+        exec(m_db, QStringLiteral("PRAGMA foreign_keys=OFF"));
+    }
+    const auto keysBack = qScopeGuard([&] {
+        if (large) {
+            exec(m_db, QStringLiteral("PRAGMA foreign_keys=ON"));
+        }
+    });
     return transaction([&]() -> Status {
         const Result<qint64> change = beginLabelChange(QStringLiteral("add"), source, {});
         if (!change) {
             return Status::failure(change.error());
         }
-        const bool rebuild = sorted.size() >= RebuildRows
-            && sorted.size() * 4 >= labelAssignmentCount();
+        if (large) {
+            if (Status status = checkIds(handle, sorted); !status) {
+                return status;
+            }
+        }
+        const bool rebuild = large && sorted.size() * 4 >= labelAssignmentCount();
         if (rebuild) {
             for (const QString &statement : bulkLabelStatements().suspend) {
                 if (Status status = exec(m_db, statement); !status) {

@@ -159,6 +159,9 @@ public:
     Status upsertImages(QVector<ImageRecord> &records);
     Status storeThumbnails(const QVector<qint64> &ids, const QVector<QByteArray> &thumbnails,
                            const QVector<QByteArray> &modelInputs);
+    // Cached rows whose image no longer exists or now has other content (a full scan).
+    QVector<qint64> staleThumbnails() const;
+    Status removeThumbnails(const QVector<qint64> &ids);
     QByteArray thumbnail(qint64 imageId) const;  // PNG bytes, empty when not cached
     QByteArray modelInput(qint64 imageId) const; // see imaging/decoder.h for the layout
 
@@ -166,6 +169,9 @@ public:
     static QString normalizedLabelName(const QString &name);
     Result<qint64> labelId(const QString &name, bool create);
     QVector<LabelRecord> labels() const; // with image counts, ordered by name
+    // Every label's number of images as (label id, count), in no order: what a label list
+    // refreshes after a change, without reading names again.
+    QVector<QPair<qint64, qint64>> labelCounts() const;
     QStringList labelsOfImage(qint64 imageId) const;
     Status addLabel(const QVector<qint64> &imageIds, const QString &name,
                     const QString &source, const QString &annotator);

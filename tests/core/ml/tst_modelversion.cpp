@@ -1,13 +1,17 @@
 #include "imaging/descriptor.h"
 #include "io/importer.h"
+#include "io/projectcheck.h"
 #include "ml/modelversion.h"
 #include "store/project.h"
 
 #include <QDateTime>
 #include <QFile>
 #include <QImage>
+#include <QDir>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/stat.h>
 
 using namespace likeness;
 
@@ -18,10 +22,37 @@ class tst_ModelVersion : public QObject
 private Q_SLOTS:
     void changedFileContentRebuildsTheCache();
     void damagedCacheFilesAreRebuilt();
+    void imageWithoutModelInputIsNotEmbeddedOnEveryLoad();
+    void repairMarksVanishedImagesMissing();
+    void restoreRemovesThumbnailsOfOtherContent();
 
 private:
     static void writeImage(const QString &path, const QColor &colour, bool stripes);
+    static std::unique_ptr<Project> importColours(const QTemporaryDir &dir, int count);
+    static ino_t inode(const QString &path);
 };
+
+std::unique_ptr<Project> tst_ModelVersion::importColours(const QTemporaryDir &dir, int count)
+{
+    QDir().mkpath(dir.filePath(QStringLiteral("images")));
+    for (int i = 0; i < count; ++i) {
+        writeImage(dir.filePath(QStringLiteral("images/%1.png").arg(i)),
+                   QColor::fromHsv(i * 50, 200, 200), i % 2);
+    }
+    auto project = Project::create(dir.filePath(QStringLiteral("p")));
+    JobControl control;
+    if (!project || !importImages(**project, {dir.filePath(QStringLiteral("images"))}, control)) {
+        return {};
+    }
+    return std::move(*project);
+}
+
+// Each save writes a new file and renames it over the old one: a new inode means a rebuild.
+ino_t tst_ModelVersion::inode(const QString &path)
+{
+    struct stat info {};
+    return ::stat(QFile::encodeName(path).constData(), &info) == 0 ? info.st_ino : 0;
+}
 
 void tst_ModelVersion::writeImage(const QString &path, const QColor &colour, bool stripes)
 {
@@ -92,6 +123,89 @@ void tst_ModelVersion::damagedCacheFilesAreRebuilt()
     QVERIFY2(data, qPrintable(data.error()));
     QCOMPARE((*data)->embeddings.rows(), 4);
     QCOMPARE((*data)->index.size(), 4);
+}
+
+// An ok image whose model input is not cached is left out of the embeddings; the cache
+// without it must still be trusted, not embedded again on every load.
+void tst_ModelVersion::imageWithoutModelInputIsNotEmbeddedOnEveryLoad()
+{
+    QTemporaryDir dir;
+    const auto project = importColours(dir, 4);
+    QVERIFY(project);
+    const QVector<qint64> ids = project->imageIds(ImageStatus::Ok);
+    QVERIFY(project->removeThumbnails({ids[1]}));
+
+    JobControl control;
+    const auto first = loadVersionData(*project, 0, control);
+    QVERIFY(first);
+    QCOMPARE((*first)->embeddings.rows(), 3);
+    const ino_t written = inode(embeddingsPath(*project, 0));
+    QVERIFY(written != 0);
+
+    const auto second = loadVersionData(*project, 0, control);
+    QVERIFY(second);
+    QCOMPARE(inode(embeddingsPath(*project, 0)), written);
+    QVERIFY(checkProject(*project).embeddingsProblem.isEmpty());
+}
+
+// A repair cannot rebuild the thumbnail of a file that is gone; it marks the image missing,
+// after which the project checks clean instead of failing the same way forever.
+void tst_ModelVersion::repairMarksVanishedImagesMissing()
+{
+    QTemporaryDir dir;
+    const auto project = importColours(dir, 3);
+    QVERIFY(project);
+    const QString gone = dir.filePath(QStringLiteral("images/1.png"));
+    const qint64 id = project->imageByPath(gone)->id;
+    QVERIFY(QFile::remove(gone));
+    QVERIFY(project->removeThumbnails({id}));
+
+    const CheckReport before = checkProject(*project);
+    QCOMPARE(before.missingThumbnails, QVector<qint64>{id});
+    JobControl control;
+    const auto repaired = repairProjectCaches(*project, before, control);
+    QVERIFY2(repaired, qPrintable(repaired.error()));
+    QCOMPARE(repaired->thumbnailFailures.size(), 1);
+    QCOMPARE(project->image(id)->status, ImageStatus::Missing);
+
+    const CheckReport after = checkProject(*project);
+    QVERIFY(!after.cachesNeedRepair());
+    QCOMPARE(after.okImages, 2);
+}
+
+// Thumbnails are keyed by image id; after a restore, a cached row whose image the backup does
+// not have, or has with other content, must not be shown as that image.
+void tst_ModelVersion::restoreRemovesThumbnailsOfOtherContent()
+{
+    QTemporaryDir dir;
+    auto project = importColours(dir, 2);
+    QVERIFY(project);
+    const QString backup = dir.filePath(QStringLiteral("before.sqlite"));
+    QVERIFY(project->backup(backup));
+
+    const QString changed = dir.filePath(QStringLiteral("images/0.png"));
+    writeImage(changed, Qt::white, true);
+    QFile(changed).setFileTime(QDateTime::currentDateTime().addSecs(60),
+                               QFileDevice::FileModificationTime);
+    writeImage(dir.filePath(QStringLiteral("images/new.png")), Qt::blue, true);
+    JobControl control;
+    QVERIFY(importImages(*project, {dir.filePath(QStringLiteral("images"))}, control));
+    const qint64 changedId = project->imageByPath(changed)->id;
+    const qint64 keptId = project->imageByPath(dir.filePath(QStringLiteral("images/1.png")))->id;
+    const qint64 newId =
+        project->imageByPath(dir.filePath(QStringLiteral("images/new.png")))->id;
+    QVERIFY(!project->thumbnail(newId).isEmpty());
+    QVERIFY(project->staleThumbnails().isEmpty());
+    project.reset();
+
+    QVERIFY(Project::restore(backup, dir.filePath(QStringLiteral("p"))));
+    const auto restored = Project::open(dir.filePath(QStringLiteral("p")));
+    QVERIFY(restored);
+    QVERIFY((*restored)->staleThumbnails().isEmpty());
+    QVERIFY((*restored)->thumbnail(newId).isEmpty());
+    QVERIFY((*restored)->thumbnail(changedId).isEmpty());
+    QVERIFY(!(*restored)->thumbnail(keptId).isEmpty());
+    QCOMPARE(checkProject(**restored).missingThumbnails, QVector<qint64>{changedId});
 }
 
 QTEST_GUILESS_MAIN(tst_ModelVersion)

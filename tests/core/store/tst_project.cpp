@@ -317,6 +317,18 @@ void tst_Project::largeBulkLoadRebuildsIndexAndCounts()
         pairs.append({ids[i], labelIds[9]});
     }
     QVERIFY(pairs.size() >= 200000);
+
+    // One unknown image or label fails the whole load, which then stores nothing.
+    QVector<QPair<qint64, qint64>> bad = pairs;
+    bad.append({ids.last() + 1, labelIds[0]});
+    const Status unknownImage = (*project)->addLabelAssignments(bad, LabelSource::Imported);
+    QVERIFY(!unknownImage);
+    QVERIFY2(unknownImage.error().contains(QStringLiteral("no image")),
+             qPrintable(unknownImage.error()));
+    bad.last() = {ids[5], labelIds.last() + 1};
+    QVERIFY(!(*project)->addLabelAssignments(bad, LabelSource::Imported));
+    QCOMPARE((*project)->labelAssignmentCount(), 1);
+
     QVERIFY((*project)->addLabelAssignments(pairs, LabelSource::Imported));
 
     QSqlQuery schema((*project)->database());
@@ -326,6 +338,9 @@ void tst_Project::largeBulkLoadRebuildsIndexAndCounts()
     QVERIFY(schema.next());
     QCOMPARE(schema.value(0).toInt(), 4);
     QVERIFY((*project)->miscountedLabels().isEmpty());
+    QSqlQuery keys((*project)->database());
+    QVERIFY(keys.exec(QStringLiteral("PRAGMA foreign_keys")) && keys.next());
+    QCOMPARE(keys.value(0).toInt(), 1);
     const QVector<LabelRecord> labels = (*project)->labels();
     QCOMPARE(labels.first().name, QStringLiteral("l0"));
     QCOMPARE(labels.first().imageCount, 40000);

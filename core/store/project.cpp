@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QSysInfo>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QLockFile>
@@ -1247,6 +1248,8 @@ Status Project::addLabelAssignments(const QVector<QPair<qint64, qint64>> &pairs,
         }
     });
     return transaction([&]() -> Status {
+        QElapsedTimer clock;
+        clock.start();
         const Result<qint64> change = beginLabelChange(QStringLiteral("add"), source, {});
         if (!change) {
             return Status::failure(change.error());
@@ -1256,6 +1259,7 @@ Status Project::addLabelAssignments(const QVector<QPair<qint64, qint64>> &pairs,
                 return status;
             }
         }
+        const qint64 checkedMs = clock.restart();
         const bool rebuild = large && sorted.size() * 4 >= labelAssignmentCount();
         if (rebuild) {
             for (const QString &statement : bulkLabelStatements().suspend) {
@@ -1277,7 +1281,7 @@ Status Project::addLabelAssignments(const QVector<QPair<qint64, qint64>> &pairs,
         }
         const auto finalize = qScopeGuard([insert] { sqlite3_finalize(insert); });
         sqlite3_bind_int64(insert, 3, *change);
-        std::map<qint64, qint64> addedPerLabel;
+        QHash<qint64, qint64> addedPerLabel;
         qint64 added = 0;
         for (const QPair<qint64, qint64> &pair : std::as_const(sorted)) {
             sqlite3_bind_int64(insert, 1, pair.first);
@@ -1295,6 +1299,7 @@ Status Project::addLabelAssignments(const QVector<QPair<qint64, qint64>> &pairs,
             }
         }
 
+        const qint64 insertedMs = clock.restart();
         if (rebuild) {
             if (Status status = addToLabelCounts(addedPerLabel); !status) {
                 return status;
@@ -1305,22 +1310,26 @@ Status Project::addLabelAssignments(const QVector<QPair<qint64, qint64>> &pairs,
                 }
             }
         }
+        qCInfo(lcStore) << "bulk label load:" << added << "of" << sorted.size() << "pairs new;"
+                        << "ids checked in" << checkedMs << "ms, inserted in" << insertedMs
+                        << "ms, index and counts" << (rebuild ? "rebuilt" : "kept") << "in"
+                        << clock.elapsed() << "ms";
         return finishLabelChange(*change, added);
     });
 }
 
-Status Project::addToLabelCounts(const std::map<qint64, qint64> &addedPerLabel)
+Status Project::addToLabelCounts(const QHash<qint64, qint64> &addedPerLabel)
 {
     QSqlQuery count(m_db);
     count.prepare(QStringLiteral("INSERT INTO label_counts(label_id, images) VALUES (?, ?)"
                                  " ON CONFLICT(label_id) DO UPDATE"
                                  " SET images = images + excluded.images"));
-    for (const auto &[label, added] : addedPerLabel) {
-        count.addBindValue(label);
-        count.addBindValue(added);
+    for (auto it = addedPerLabel.cbegin(); it != addedPerLabel.cend(); ++it) {
+        count.addBindValue(it.key());
+        count.addBindValue(it.value());
         if (!count.exec()) {
             return Status::failure(QStringLiteral("Cannot count label %1: %2")
-                                       .arg(label).arg(sqlError(count)));
+                                       .arg(it.key()).arg(sqlError(count)));
         }
     }
     return {};

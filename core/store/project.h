@@ -9,7 +9,6 @@
 #include <QString>
 #include <QVector>
 
-#include <map>
 #include <memory>
 
 namespace likeness {
@@ -241,7 +240,7 @@ private:
     Result<qint64> beginLabelChange(const QString &action, const QString &source,
                                     const QString &annotator);
     Status finishLabelChange(qint64 changeId, qint64 assignments);
-    Status addToLabelCounts(const std::map<qint64, qint64> &addedPerLabel);
+    Status addToLabelCounts(const QHash<qint64, qint64> &addedPerLabel);
     Status insertJudgment(const Judgment &judgment, qint64 *id);
 
     QString m_folder;

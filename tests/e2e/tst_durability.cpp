@@ -30,6 +30,7 @@ private Q_SLOTS:
     void restoreKeepsThePreviousDatabase();
     void checkFindsAndRepairsDamagedCaches();
     void killedWriterLosesNothing();
+    void killedBulkLabelLoadLosesNothing();
     void killedImportRecovers();
     void killedTrainingKeepsTheProject();
 
@@ -296,6 +297,41 @@ void tst_Durability::killedWriterLosesNothing()
         QVERIFY(storedLabels.contains(labels));
     }
     QVERIFY(!judgments.isEmpty());
+}
+
+// A bulk load suspends the by-label index and the count triggers inside its transaction; a
+// kill at any point must leave them in place, the counts exact and every committed load whole.
+void tst_Durability::killedBulkLabelLoadLosesNothing()
+{
+    const QString folder = m_dir.filePath(QStringLiteral("killed-bulk"));
+    QCOMPARE(cli({QStringLiteral("init"), folder}).exitCode, 0);
+    QRandomGenerator random(11);
+
+    qint64 committedAssignments = 0;
+    for (int round = 0; round < 3; ++round) {
+        QProcess loader;
+        loader.start(QStringLiteral(LIKENESS_STORE_HELPER), {QStringLiteral("bulk"), folder});
+        QVERIFY(loader.waitForReadyRead(120000)); // the first load of the round committed
+        killAfter(loader, random.bounded(1, 2000));
+        for (const QString &line : committed(loader.readAllStandardOutput(), "bulk")) {
+            committedAssignments = std::max(committedAssignments,
+                                            line.section(QLatin1Char(' '), 1).toLongLong());
+        }
+
+        verifyReopens(folder);
+        auto project = Project::open(folder);
+        QVERIFY2(project, qPrintable(project.error()));
+        QVERIFY((*project)->miscountedLabels().isEmpty());
+        QVERIFY((*project)->labelAssignmentCount() >= committedAssignments);
+        QCOMPARE((*project)->labelAssignmentCount() % 240000, 0); // loads are whole or absent
+        QSqlQuery schema((*project)->database());
+        QVERIFY(schema.exec(QStringLiteral(
+            "SELECT count(*) FROM sqlite_master WHERE name IN ('image_labels_by_label',"
+            " 'label_counts_in', 'label_counts_out', 'label_counts_moved')")));
+        QVERIFY(schema.next());
+        QCOMPARE(schema.value(0).toInt(), 4);
+    }
+    QVERIFY(committedAssignments > 0);
 }
 
 void tst_Durability::killedImportRecovers()

@@ -189,6 +189,8 @@ Result<LabelCsvReport> importLabelsCsv(Project &project, const QString &csvPath,
         }
     }
 
+    // TODO(#6): a CSV of tens of millions of rows should take Project::addLabelAssignments'
+    // bulk path when it only adds; setImageLabels writes row by row (~100k rows/s).
     if (Status status = project.setImageLabels(labelsByImage, LabelSource::Imported, {});
         !status) {
         return Result<LabelCsvReport>::failure(status.error());

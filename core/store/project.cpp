@@ -397,8 +397,20 @@ Status Project::openConnections(bool creating)
     m_db.setDatabaseName(filePath(DatabaseFile));
     m_db.setConnectOptions(options);
     // SQLite cannot read a WAL database in a folder where it cannot create the WAL's index;
-    // in a folder nobody can write, the file cannot change underneath, so it is immutable.
-    if (m_readOnly && !QFileInfo(m_folder).isWritable()) {
+    // in a folder nobody can write, the file cannot change underneath, so it is immutable --
+    // unless a crash left committed work in the WAL, which "immutable" would silently ignore.
+    // SQLite reads that WAL when its index file is there too; without it, the work cannot be
+    // read here, and showing the project without it would be wrong.
+    const QFileInfo wal(filePath(DatabaseFile + QStringLiteral("-wal")));
+    const bool walHoldsWork = wal.exists() && wal.size() > 0;
+    if (m_readOnly && !QFileInfo(m_folder).isWritable() && walHoldsWork
+        && !QFileInfo::exists(filePath(DatabaseFile + QStringLiteral("-shm")))) {
+        return Status::failure(QStringLiteral(
+            "%1 holds saved work that is not yet in project.sqlite, and reading it needs a "
+            "writable folder. Open the project once where it can be written (or copy the "
+            "whole folder to a writable place); nothing was changed.").arg(wal.filePath()));
+    }
+    if (m_readOnly && !QFileInfo(m_folder).isWritable() && !walHoldsWork) {
         QUrl url = QUrl::fromLocalFile(filePath(DatabaseFile));
         url.setQuery(QStringLiteral("immutable=1"));
         m_db.setDatabaseName(url.toString(QUrl::FullyEncoded));

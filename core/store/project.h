@@ -156,6 +156,9 @@ public:
     QVector<ImageRecord> imagesUnder(const QString &folder) const;  // path starts with folder
     // Inserts or updates records by path, in one transaction; sets each record's id.
     Status upsertImages(QVector<ImageRecord> &records);
+    // Gives an image whose file was moved its new path; its id, labels and judgments stay.
+    // Fails when another image already has that path.
+    Status moveImage(qint64 id, const QString &path);
     Status storeThumbnails(const QVector<qint64> &ids, const QVector<QByteArray> &thumbnails,
                            const QVector<QByteArray> &modelInputs);
     // Cached rows whose image no longer exists or now has other content (a full scan).

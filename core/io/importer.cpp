@@ -149,28 +149,6 @@ private:
     QSqlQuery m_query;
 };
 
-QString durationText(double seconds)
-{
-    if (seconds < 90) {
-        return QStringLiteral("%1 s").arg(qRound(seconds));
-    }
-    if (seconds < 90 * 60) {
-        return QStringLiteral("%1 min").arg(qRound(seconds / 60));
-    }
-    return QStringLiteral("%1 h").arg(seconds / 3600, 0, 'f', 1);
-}
-
-QString progressText(qint64 decoded, qint64 toDecode, qint64 elapsedMs)
-{
-    if (decoded == 0 || elapsedMs <= 0) {
-        return QStringLiteral("Importing images");
-    }
-    const double rate = decoded * 1000.0 / elapsedMs;
-    return QStringLiteral("Importing images, %1 files/s, about %2 left")
-        .arg(rate, 0, 'f', rate < 10 ? 1 : 0)
-        .arg(durationText((toDecode - decoded) / rate));
-}
-
 // A readable file at a path the project does not know, whose content belongs to an image
 // whose file is gone: that image was moved here.
 std::optional<ImageRecord> movedFrom(const Project &project, const Known &known,
@@ -292,7 +270,29 @@ Status markDeletedFiles(Project &project, const QStringList &paths, ImportReport
     return gone.isEmpty() ? Status() : project.upsertImages(gone);
 }
 
+QString durationText(double seconds)
+{
+    if (seconds < 90) {
+        return QStringLiteral("%1 s").arg(qRound(seconds));
+    }
+    if (seconds < 90 * 60) {
+        return QStringLiteral("%1 min").arg(qRound(seconds / 60));
+    }
+    return QStringLiteral("%1 h").arg(seconds / 3600, 0, 'f', 1);
+}
+
 } // namespace
+
+QString importProgressText(qint64 decoded, qint64 toDecode, qint64 elapsedMs)
+{
+    if (decoded == 0 || elapsedMs <= 0) {
+        return QStringLiteral("Importing images");
+    }
+    const double rate = decoded * 1000.0 / elapsedMs;
+    return QStringLiteral("Importing images, %1 files/s, about %2 left")
+        .arg(rate, 0, 'f', rate < 10 ? 1 : 0)
+        .arg(durationText((toDecode - decoded) / rate));
+}
 
 QMap<QString, qint64> ImportReport::skippedByStatus() const
 {
@@ -356,7 +356,7 @@ Result<ImportReport> importImages(Project &project, const QStringList &paths,
     if (!report.canceled && !toDecode.isEmpty()) {
         running = startBatch(0);
     }
-    control.setProgress(report.unchanged, candidates.size(), progressText(0, 0, 0));
+    control.setProgress(report.unchanged, candidates.size(), importProgressText(0, 0, 0));
     for (qsizetype from = 0; !report.canceled && from < toDecode.size(); from += BatchSize) {
         const QList<Decoded> decoded = running.results();
         report.canceled = control.isCanceled();
@@ -370,7 +370,8 @@ Result<ImportReport> importImages(Project &project, const QStringList &paths,
         }
         decodedCount += decoded.size();
         control.setProgress(report.unchanged + decodedCount, candidates.size(),
-                            progressText(decodedCount, toDecode.size(), decodeTimer.elapsed()));
+                            importProgressText(decodedCount, toDecode.size(),
+                                               decodeTimer.elapsed()));
     }
     running.cancel();
     running.waitForFinished();

@@ -288,6 +288,12 @@ CodecResult readJpeg(const QByteArray &bytes, const DecodeLimits &limits)
     info.out_color_space = cmyk ? JCS_CMYK : JCS_EXT_BGR;
     info.scale_num = 1;
     info.scale_denom = jpegScaleDenominator(width, height, limits);
+    if (info.scale_denom > 1) {
+        // The picture is only shrunk further for thumbnails: the fast integer transform and
+        // plain chroma upsampling lose nothing visible there.
+        info.dct_method = JDCT_IFAST;
+        info.do_fancy_upsampling = FALSE;
+    }
     if (!jpegStart(info, errors)) {
         return damaged();
     }

@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <openssl/evp.h>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -16,6 +17,21 @@
 namespace likeness {
 
 namespace {
+
+// SHA-256 through OpenSSL, which uses the processor's SHA instructions where it has them:
+// about ten times faster than QCryptographicHash, whose time would otherwise rival decoding.
+QString contentHash(const QByteArray &bytes)
+{
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (!EVP_Digest(bytes.constData(), size_t(bytes.size()), digest, &length, EVP_sha256(),
+                    nullptr)) {
+        return QString::fromLatin1(
+            QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+    }
+    return QString::fromLatin1(
+        QByteArray::fromRawData(reinterpret_cast<const char *>(digest), int(length)).toHex());
+}
 
 DecodedImage failed(DecodedImage image, const QString &status, const QString &error)
 {
@@ -86,9 +102,27 @@ QByteArray encodeThumbnail(const cv::Mat &picture)
                             std::max(1, int(picture.rows * scale + 0.5))),
                    0, 0, cv::INTER_AREA);
     }
-    std::vector<uchar> png;
-    cv::imencode(".png", small, png, {cv::IMWRITE_PNG_COMPRESSION, 3});
-    return QByteArray(reinterpret_cast<const char *>(png.data()), qsizetype(png.size()));
+
+    // PNG only where there is transparency to keep: JPEG encodes about fifteen times faster.
+    bool transparent = false;
+    if (small.channels() == 4) {
+        cv::Mat alpha;
+        cv::extractChannel(small, alpha, 3);
+        double lowest = 255;
+        cv::minMaxLoc(alpha, &lowest);
+        transparent = lowest < 255;
+    }
+    std::vector<uchar> encoded;
+    if (transparent) {
+        cv::imencode(".png", small, encoded, {cv::IMWRITE_PNG_COMPRESSION, 3});
+    } else {
+        cv::Mat opaque = small;
+        if (small.channels() == 4) {
+            cv::cvtColor(small, opaque, cv::COLOR_BGRA2BGR);
+        }
+        cv::imencode(".jpg", opaque, encoded, {cv::IMWRITE_JPEG_QUALITY, ThumbnailJpegQuality});
+    }
+    return QByteArray(reinterpret_cast<const char *>(encoded.data()), qsizetype(encoded.size()));
 }
 
 // The model sees the whole picture squeezed to a square: no part of the image is cropped.
@@ -181,8 +215,7 @@ DecodedImage decodeImageBytes(const QByteArray &bytes, const DecodeOptions &opti
 {
     DecodedImage image;
     image.bytes = bytes.size();
-    image.contentHash = QString::fromLatin1(
-        QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
+    image.contentHash = contentHash(bytes);
     if (bytes.isEmpty()) {
         return failed(image, ImageStatus::Corrupt, QStringLiteral("the file is empty"));
     }

@@ -10,8 +10,10 @@ namespace likeness {
 // composited onto white.
 inline constexpr int ModelInputSide = 32;
 inline constexpr int ModelInputBytes = ModelInputSide * ModelInputSide * 3;
-// Longest side of a thumbnail in pixels; thumbnails are PNG and keep transparency.
+// Longest side of a thumbnail in pixels. Thumbnails are JPEG (of this quality) when the
+// picture is opaque, PNG when it has transparency, which they keep.
 inline constexpr int ThumbnailSide = 128;
+inline constexpr int ThumbnailJpegQuality = 85;
 
 struct DecodeOptions
 {
@@ -32,7 +34,7 @@ struct DecodedImage
     int width = 0; // upright size
     int height = 0;
     int scaleDenominator = 1; // the pixels were decoded at 1/scaleDenominator of full size
-    QByteArray thumbnail;  // PNG
+    QByteArray thumbnail;  // JPEG or PNG, see ThumbnailSide
     QByteArray modelInput; // ModelInputBytes bytes, see above
 };
 

@@ -164,7 +164,7 @@ public:
     // Cached rows whose image no longer exists or now has other content (a full scan).
     QVector<qint64> staleThumbnails() const;
     Status removeThumbnails(const QVector<qint64> &ids);
-    QByteArray thumbnail(qint64 imageId) const;  // PNG bytes, empty when not cached
+    QByteArray thumbnail(qint64 imageId) const;  // JPEG or PNG bytes, empty when not cached
     QByteArray modelInput(qint64 imageId) const; // see imaging/decoder.h for the layout
 
     // Labels.

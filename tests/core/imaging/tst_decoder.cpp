@@ -166,7 +166,7 @@ void tst_Decoder::readsFormats()
                                           ModelInputSide / 2);
     QVERIFY2(near(seen, modelSees, tolerance), qPrintable(describe(seen)));
 
-    const QImage thumbnail = QImage::fromData(image.thumbnail, "PNG");
+    const QImage thumbnail = QImage::fromData(image.thumbnail);
     QVERIFY(!thumbnail.isNull());
     QCOMPARE(thumbnail.width() >= thumbnail.height(), width >= height);
     QCOMPARE(thumbnail.pixelColor(thumbnail.width() / 2, thumbnail.height() / 2).alpha(),
@@ -229,7 +229,7 @@ void tst_Decoder::exifOrientationIsApplied()
     QCOMPARE(image.width, width);
     QCOMPARE(image.height, height);
 
-    const QImage thumbnail = QImage::fromData(image.thumbnail, "PNG");
+    const QImage thumbnail = QImage::fromData(image.thumbnail);
     QCOMPARE(thumbnail.width(), std::min(width, ThumbnailSide));
     const int tw = thumbnail.width(), th = thumbnail.height();
     QVERIFY(near(thumbnail.pixelColor(tw / 8, th / 8), red, 40));

@@ -30,8 +30,6 @@ const QSet<QString> ImageSuffixes = {
 
 // Files decoded together before one write transaction; also how much work a cancel waits for.
 constexpr int BatchSize = 64;
-// Images read per query while the known content hashes are collected.
-constexpr int PageSize = 10000;
 
 struct Candidate
 {
@@ -46,17 +44,49 @@ struct Decoded
     DecodedImage image;
 };
 
-// What the project knows before and during the import. Owned by the importing thread.
+// What the project knows of the files under the paths being imported, kept up to date during
+// the import. Owned by the importing thread.
 struct Known
 {
-    QHash<QString, ImageRecord> byPath;          // images under the paths being imported
-    QHash<QByteArray, QVector<qint64>> idsByHash; // every image with a content hash (raw bytes)
+    QHash<QString, ImageRecord> byPath;
 };
 
-QByteArray rawHash(const QString &hex)
+struct SameContent
 {
-    return QByteArray::fromHex(hex.toLatin1());
-}
+    qint64 id = 0;
+    QString path;
+    QString status;
+};
+
+// Images with a given content hash, found through the hash index, so that memory does not
+// grow with the size of the project.
+class HashLookup
+{
+public:
+    explicit HashLookup(const Project &project) : m_query(project.database())
+    {
+        m_query.setForwardOnly(true);
+        m_query.prepare(QStringLiteral(
+            "SELECT id, path, status FROM images WHERE content_hash = ? ORDER BY id"));
+    }
+
+    QVector<SameContent> images(const QString &hash)
+    {
+        QVector<SameContent> found;
+        m_query.addBindValue(hash);
+        if (m_query.exec()) {
+            while (m_query.next()) {
+                found.append({m_query.value(0).toLongLong(), m_query.value(1).toString(),
+                              m_query.value(2).toString()});
+            }
+        }
+        m_query.finish();
+        return found;
+    }
+
+private:
+    QSqlQuery m_query;
+};
 
 // Lists the files to import. Folders are walked without following symbolic links to
 // folders, so a link loop cannot trap the walk; linked files are read like any other.
@@ -100,17 +130,6 @@ QVector<Candidate> collectFiles(const QStringList &paths, QVector<SkippedFile> &
 Known loadKnown(const Project &project, const QStringList &paths)
 {
     Known known;
-    for (qint64 offset = 0;; offset += PageSize) {
-        const QVector<ImageRecord> page = project.images(offset, PageSize);
-        for (const ImageRecord &record : page) {
-            if (!record.contentHash.isEmpty()) {
-                known.idsByHash[rawHash(record.contentHash)].append(record.id);
-            }
-        }
-        if (page.size() < PageSize) {
-            break;
-        }
-    }
     for (const QString &path : paths) {
         const QFileInfo info(path);
         if (info.isDir()) {
@@ -151,33 +170,29 @@ private:
 
 // A readable file at a path the project does not know, whose content belongs to an image
 // whose file is gone: that image was moved here.
-std::optional<ImageRecord> movedFrom(const Project &project, const Known &known,
-                                     const DecodedImage &image)
+std::optional<SameContent> movedFrom(HashLookup &hashes, const DecodedImage &image)
 {
-    for (qint64 id : known.idsByHash.value(rawHash(image.contentHash))) {
-        const auto record = project.image(id);
-        if (record && (record->status == ImageStatus::Missing
-                       || !QFileInfo::exists(record->path))) {
-            return record;
-        }
-    }
-    return std::nullopt;
-}
-
-// The other image with the same content, if any.
-std::optional<qint64> sameContentAs(const Known &known, const QString &hash, qint64 id)
-{
-    for (qint64 other : known.idsByHash.value(rawHash(hash))) {
-        if (other != id) {
+    for (const SameContent &other : hashes.images(image.contentHash)) {
+        if (other.status == ImageStatus::Missing || !QFileInfo::exists(other.path)) {
             return other;
         }
     }
     return std::nullopt;
 }
 
+// The image imported before this one with the same content, if any.
+std::optional<SameContent> earlierCopy(HashLookup &hashes, const QString &hash, qint64 id)
+{
+    const QVector<SameContent> same = hashes.images(hash);
+    if (!same.isEmpty() && same.first().id < id) {
+        return same.first();
+    }
+    return std::nullopt;
+}
+
 // Records one decoded batch: image rows in one transaction, then their cache entries.
-Status writeBatch(Project &project, Known &known, const QList<Decoded> &decoded,
-                  ImportReport &report)
+Status writeBatch(Project &project, Known &known, HashLookup &hashes,
+                  const QList<Decoded> &decoded, ImportReport &report)
 {
     QVector<ImageRecord> records;
     QVector<bool> wasKnown;
@@ -185,7 +200,7 @@ Status writeBatch(Project &project, Known &known, const QList<Decoded> &decoded,
     for (const Decoded &item : decoded) {
         bool exists = known.byPath.contains(item.file.path);
         if (!exists && item.image.ok) {
-            if (const auto old = movedFrom(project, known, item.image)) {
+            if (const auto old = movedFrom(hashes, item.image)) {
                 if (Status status = project.moveImage(old->id, item.file.path); !status) {
                     return status;
                 }
@@ -227,17 +242,10 @@ Status writeBatch(Project &project, Known &known, const QList<Decoded> &decoded,
         if (!movedPaths.contains(record.path)) {
             wasKnown[i] ? ++report.updated : ++report.added;
         }
-        if (const auto other = sameContentAs(known, record.contentHash, record.id)) {
+        if (const auto other = earlierCopy(hashes, record.contentHash, record.id)) {
             ++report.duplicates;
-            const auto otherRecord = project.image(*other);
-            report.duplicateFiles.append(
-                {record.path, QStringLiteral("duplicate"),
-                 QStringLiteral("same content as %1")
-                     .arg(otherRecord ? otherRecord->path : QString::number(*other))});
-        }
-        QVector<qint64> &sameHash = known.idsByHash[rawHash(record.contentHash)];
-        if (!sameHash.contains(record.id)) {
-            sameHash.append(record.id);
+            report.duplicateFiles.append({record.path, QStringLiteral("duplicate"),
+                                          QStringLiteral("same content as %1").arg(other->path)});
         }
         ids.append(record.id);
         thumbnails.append(image.thumbnail);
@@ -314,6 +322,7 @@ Result<ImportReport> importImages(Project &project, const QStringList &paths,
     const QVector<Candidate> candidates = collectFiles(paths, report.skipped);
     report.filesSeen = candidates.size();
     Known known = loadKnown(project, paths);
+    HashLookup hashes(project);
     qCInfo(lcImport) << "importing" << candidates.size() << "files from" << paths << "with"
                      << threads << "threads, pixel limit" << options.maxPixels;
 
@@ -363,7 +372,7 @@ Result<ImportReport> importImages(Project &project, const QStringList &paths,
         if (!report.canceled && from + BatchSize < toDecode.size()) {
             running = startBatch(from + BatchSize);
         }
-        if (Status status = writeBatch(project, known, decoded, report); !status) {
+        if (Status status = writeBatch(project, known, hashes, decoded, report); !status) {
             running.cancel();
             running.waitForFinished();
             return Result<ImportReport>::failure(status.error());

@@ -457,7 +457,7 @@ void tst_Importer::reportIsSavedAsCsv()
 {
     writeImage(QStringLiteral("good.png"), Qt::red);
     writeImage(QStringLiteral("copy, \"quoted\".png"), Qt::red);
-    writeBytes(QStringLiteral("empty.jpg"), {});
+    writeBytes(QStringLiteral("leer \U0001F600.jpg"), {});
     const QString csv = m_dir->filePath(QStringLiteral("report.csv"));
     const CliRun run = runCliImport({QStringLiteral("--report"), csv});
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
@@ -468,7 +468,7 @@ void tst_Importer::reportIsSavedAsCsv()
     const QVector<QStringList> rows = parseCsv(QString::fromUtf8(file.readAll()));
     QCOMPARE(rows.size(), 3);
     QCOMPARE(rows[0], (QStringList{"path", "status", "reason"}));
-    QCOMPARE(rows[1][0], m_dir->filePath(QStringLiteral("images/empty.jpg")));
+    QCOMPARE(rows[1][0], m_dir->filePath(QStringLiteral("images/leer \U0001F600.jpg")));
     QCOMPARE(rows[1][1], ImageStatus::Corrupt);
     QVERIFY(rows[1][2].contains(QStringLiteral("empty")));
     QCOMPARE(rows[2][1], QStringLiteral("duplicate"));

@@ -1,6 +1,7 @@
 // Import benchmark: generates a folder of realistic 1920 × 1080 JPEGs and makes 128-pixel
 // thumbnails of them in several ways, side by side on the same files and the same number of
-// threads, then prints images per second per thread and the ratios to Likeness's import.
+// threads, then prints images per second (wall clock, per thread and per CPU-second) and the
+// ratios to Likeness's import.
 //
 //   bench_import [--images N] [--threads T] [--rounds R] [--dir DIR] [--seed S]
 //
@@ -43,6 +44,8 @@
 #include <algorithm>
 #include <atomic>
 #include <random>
+
+#include <sys/resource.h>
 
 using namespace likeness;
 
@@ -197,6 +200,19 @@ double timeImport(const QString &folder, const QString &projectFolder, int threa
                                                                                       : -1;
 }
 
+// CPU seconds used so far by this process and by the child processes it has waited for.
+double cpuSeconds()
+{
+    double total = 0;
+    for (int who : {RUSAGE_SELF, RUSAGE_CHILDREN}) {
+        rusage usage{};
+        getrusage(who, &usage);
+        total += usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec
+                 + usage.ru_stime.tv_usec / 1e6;
+    }
+    return total;
+}
+
 double median(QVector<double> values)
 {
     std::sort(values.begin(), values.end());
@@ -241,7 +257,6 @@ int main(int argc, char *argv[])
                             << Qt::endl;
         return 2;
     }
-    cv::setNumThreads(1); // one thread per task: the pool is the only parallelism
 
     QTemporaryDir temporary;
     const QString root = parser.isSet(dirOption) ? parser.value(dirOption) : temporary.path();
@@ -265,77 +280,100 @@ int main(int argc, char *argv[])
     {
         QString name;
         std::function<double()> run;
-        QVector<double> seconds;
+        QVector<double> seconds; // wall clock
+        QVector<double> cpu;     // CPU seconds of all threads and processes
     };
     QVector<Way> ways = {
         {QStringLiteral("plain decode, full size (cv::imdecode)"),
          [&] {
              return timeOnPool(files, threads,
                                [](const QString &f) { return plainDecode(f, cv::IMREAD_COLOR); });
-         }, {}},
+         }, {}, {}},
         {QStringLiteral("plain decode, 1/8 scale (cv::imdecode)"),
          [&] {
              return timeOnPool(files, threads, [](const QString &f) {
                  return plainDecode(f, cv::IMREAD_REDUCED_COLOR_8);
              });
-         }, {}},
+         }, {}, {}},
         {QStringLiteral("vipsthumbnail -s 128, JPEG out"),
          [&] {
              return vips.isEmpty() ? -1
                                    : timeVips(vips, files, threads,
                                               QDir(root).filePath(QStringLiteral("vips")));
-         }, {}},
+         }, {}, {}},
         {QStringLiteral("Likeness decoder (no store)"),
          [&] {
              return timeOnPool(files, threads,
                                [](const QString &f) { return decodeImageFile(f).ok; });
-         }, {}},
+         }, {}, {}},
         {QStringLiteral("Likeness import (into a project)"),
          [&] {
              return timeImport(imageFolder, QDir(root).filePath(QStringLiteral("project")),
                                threads);
-         }, {}},
+         }, {}, {}},
     };
     for (int round = 0; round < rounds; ++round) {
         for (Way &way : ways) {
+            const double cpuBefore = cpuSeconds();
             way.seconds.append(way.run());
+            way.cpu.append(cpuSeconds() - cpuBefore);
         }
     }
 
+    // Wall-clock rates depend on what else the machine runs; rates per CPU-second (all
+    // threads and processes of a way together) are what one core achieves on its own.
     const double importRate = count / median(ways.last().seconds);
+    const double importCpuRate = count / median(ways.last().cpu);
     double vipsRate = 0;
+    double vipsCpuRate = 0;
     out() << Qt::endl
-          << QStringLiteral("%1 %2 %3 %4").arg(QStringLiteral("way"), -44)
-                 .arg(QStringLiteral("images/s"), 10).arg(QStringLiteral("per thread"), 11)
-                 .arg(QStringLiteral("import ÷ way"), 13)
+          << QStringLiteral("%1 %2 %3 %4 %5 %6")
+                 .arg(QStringLiteral("way"), -40)
+                 .arg(QStringLiteral("images/s"), 9)
+                 .arg(QStringLiteral("per thread"), 11)
+                 .arg(QStringLiteral("per CPU-s"), 10)
+                 .arg(QStringLiteral("import÷way"), 11)
+                 .arg(QStringLiteral("(per CPU-s)"), 12)
           << Qt::endl;
     for (const Way &way : std::as_const(ways)) {
         const double seconds = median(way.seconds);
+        const bool isVips = way.name.startsWith(u'v');
         if (seconds <= 0) {
-            out() << QStringLiteral("%1 %2").arg(way.name, -44)
-                         .arg(vips.isEmpty() && way.name.startsWith(u'v')
+            out() << QStringLiteral("%1 %2").arg(way.name, -40)
+                         .arg(vips.isEmpty() && isVips
                                   ? QStringLiteral("not run: install Debian's libvips-tools")
                                   : QStringLiteral("failed"))
                   << Qt::endl;
             continue;
         }
         const double rate = count / seconds;
-        if (way.name.startsWith(u'v')) {
+        const double cpuRate = count / median(way.cpu);
+        if (isVips) {
             vipsRate = rate;
+            vipsCpuRate = cpuRate;
         }
-        out() << QStringLiteral("%1 %2 %3 %4").arg(way.name, -44).arg(rate, 10, 'f', 1)
-                     .arg(rate / threads, 11, 'f', 1).arg(importRate / rate, 13, 'f', 2)
+        out() << QStringLiteral("%1 %2 %3 %4 %5 %6")
+                     .arg(way.name, -40)
+                     .arg(rate, 9, 'f', 1)
+                     .arg(rate / threads, 11, 'f', 1)
+                     .arg(cpuRate, 10, 'f', 1)
+                     .arg(importRate / rate, 11, 'f', 2)
+                     .arg(importCpuRate / cpuRate, 12, 'f', 2)
               << Qt::endl;
     }
 
     out() << Qt::endl
-          << "goal: >= 100 thumbnails/s per thread: "
-          << (importRate / threads >= 100 ? "met" : "NOT met") << " ("
-          << QString::number(importRate / threads, 'f', 1) << ")" << Qt::endl;
+          << "goal: >= 100 thumbnails/s per core: "
+          << (importCpuRate >= 100 ? "met" : "NOT met") << " ("
+          << QString::number(importCpuRate, 'f', 1) << " per CPU-second, "
+          << QString::number(importRate / threads, 'f', 1) << " per thread of wall clock)"
+          << Qt::endl;
     if (vipsRate > 0) {
         out() << "goal: at least as fast as vipsthumbnail: "
-              << (importRate >= vipsRate ? "met" : "NOT met") << " (import ÷ vipsthumbnail = "
-              << QString::number(importRate / vipsRate, 'f', 2) << ")" << Qt::endl;
+              << (importRate >= vipsRate && importCpuRate >= vipsCpuRate ? "met" : "NOT met")
+              << " (import ÷ vipsthumbnail = " << QString::number(importRate / vipsRate, 'f', 2)
+              << " wall clock, " << QString::number(importCpuRate / vipsCpuRate, 'f', 2)
+              << " per CPU-second)" << Qt::endl;
     }
     return 0;
 }

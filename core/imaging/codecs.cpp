@@ -41,14 +41,24 @@ struct JpegErrors
     jpeg_error_mgr manager;
     std::jmp_buf jump;
     bool ranOutOfData = false;
+    int code = 0; // libjpeg's message code of the fatal error
     char message[JMSG_LENGTH_MAX] = {};
 };
 
 void jpegErrorExit(j_common_ptr info)
 {
     auto *errors = reinterpret_cast<JpegErrors *>(info->err);
+    errors->code = info->err->msg_code;
     info->err->format_message(info, errors->message);
     std::longjmp(errors->jump, 1);
+}
+
+// Valid JPEG variants that this libjpeg build cannot decode (12-bit, lossless, ...), as
+// opposed to damaged data.
+bool isUnsupportedJpeg(int code)
+{
+    return code == JERR_BAD_PRECISION || code == JERR_NOTIMPL || code == JERR_NOT_COMPILED
+           || code == JERR_CONVERSION_NOTIMPL || code == JERR_ARITH_NOTIMPL;
 }
 
 void jpegEmitMessage(j_common_ptr info, int level)
@@ -268,8 +278,13 @@ CodecResult readJpeg(const QByteArray &bytes, const DecodeLimits &limits)
     const std::unique_ptr<jpeg_decompress_struct, void (*)(jpeg_decompress_struct *)> guard(
         &info, [](jpeg_decompress_struct *p) { jpeg_destroy_decompress(p); });
     const auto damaged = [&errors] {
-        return failure(ImageStatus::Corrupt, QStringLiteral("the JPEG data is damaged: %1")
-                                                 .arg(QString::fromLocal8Bit(errors.message)));
+        const QString message = QString::fromLocal8Bit(errors.message);
+        if (isUnsupportedJpeg(errors.code)) {
+            return failure(ImageStatus::Unsupported,
+                           QStringLiteral("a kind of JPEG Likeness cannot read: %1").arg(message));
+        }
+        return failure(ImageStatus::Corrupt,
+                       QStringLiteral("the JPEG data is damaged: %1").arg(message));
     };
 
     if (!jpegReadHeader(info, errors, bytes)) {

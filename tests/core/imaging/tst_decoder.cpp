@@ -260,6 +260,9 @@ void tst_Decoder::refusesBadData_data()
     QTest::newRow("truncated JPEG") << jpeg.left(jpeg.size() / 2) << ImageStatus::Corrupt
                                     << "truncated";
     QTest::newRow("JPEG header only") << jpeg.left(300) << ImageStatus::Corrupt << "JPEG";
+    QByteArray twelveBit = encoded(filled(16, 16, Qt::red), "JPEG");
+    twelveBit[twelveBit.indexOf(QByteArray("\xFF\xC0", 2)) + 4] = 12;
+    QTest::newRow("12-bit JPEG") << twelveBit << ImageStatus::Unsupported << "precision 12";
     QTest::newRow("truncated PNG") << pngBytes.left(pngBytes.size() / 2) << ImageStatus::Corrupt
                                    << "damaged or truncated";
     QTest::newRow("truncated GIF") << gifBytes.left(gifBytes.size() / 4) << ImageStatus::Corrupt

@@ -41,6 +41,7 @@ struct JpegErrors
     jpeg_error_mgr manager;
     std::jmp_buf jump;
     bool ranOutOfData = false;
+    JDIMENSION ranOutAtRow = 0; // the output row being decoded when the data ended
     int code = 0; // libjpeg's message code of the fatal error
     char message[JMSG_LENGTH_MAX] = {};
 };
@@ -67,8 +68,9 @@ void jpegEmitMessage(j_common_ptr info, int level)
         return;
     }
     auto *errors = reinterpret_cast<JpegErrors *>(info->err);
-    if (info->err->msg_code == JWRN_JPEG_EOF) {
+    if (info->err->msg_code == JWRN_JPEG_EOF && !errors->ranOutOfData) {
         errors->ranOutOfData = true;
+        errors->ranOutAtRow = reinterpret_cast<j_decompress_ptr>(info)->output_scanline;
     }
     ++info->err->num_warnings;
 }
@@ -317,7 +319,16 @@ CodecResult readJpeg(const QByteArray &bytes, const DecodeLimits &limits)
     if (!jpegReadRows(info, errors, stored.data, stored.step)) {
         return damaged();
     }
-    if (errors.ranOutOfData) {
+    // libjpeg reads ahead into the next row of blocks, so data that ends while the last row
+    // is decoded lacks only its end marker: a whole picture, as some writers leave it. Data
+    // that ends earlier is truncated.
+#if JPEG_LIB_VERSION >= 70
+    const int blockHeight = info.min_DCT_v_scaled_size;
+#else
+    const int blockHeight = info.min_DCT_scaled_size;
+#endif
+    const auto blockRows = JDIMENSION(info.max_v_samp_factor * blockHeight);
+    if (errors.ranOutOfData && errors.ranOutAtRow + blockRows < info.output_height) {
         return failure(ImageStatus::Corrupt, QStringLiteral("the JPEG data is truncated"));
     }
     if (info.err->num_warnings > 0) {

@@ -79,6 +79,12 @@ void tst_Decoder::readsFormats_data()
                                           "JPEG", 95)
                                << 300 << 200 << QColor(128, 128, 128) << 255 << 4;
 
+    const QByteArray jpeg = encoded(filled(300, 200, red), "JPEG", 95);
+    QTest::newRow("JPEG without its end marker") << jpeg.left(jpeg.size() - 2) << 300 << 200
+                                                 << red << 255 << 6;
+    const QByteArray smallJpeg = encoded(filled(100, 60, red), "JPEG", 95);
+    QTest::newRow("small JPEG without its end marker")
+        << smallJpeg.left(smallJpeg.size() - 2) << 100 << 60 << red << 255 << 6;
     const uchar adobeRed[4] = {255, 0, 0, 255}; // no cyan, all magenta and yellow, no black
     const uchar plainRed[4] = {0, 255, 255, 0};
     QTest::newRow("CMYK JPEG, Adobe-inverted")
@@ -259,6 +265,8 @@ void tst_Decoder::refusesBadData_data()
                           << "not an image";
     QTest::newRow("truncated JPEG") << jpeg.left(jpeg.size() / 2) << ImageStatus::Corrupt
                                     << "truncated";
+    QTest::newRow("JPEG cut near its end") << jpeg.left(jpeg.size() * 85 / 100)
+                                           << ImageStatus::Corrupt << "truncated";
     QTest::newRow("JPEG header only") << jpeg.left(300) << ImageStatus::Corrupt << "JPEG";
     QByteArray twelveBit = encoded(filled(16, 16, Qt::red), "JPEG");
     twelveBit[twelveBit.indexOf(QByteArray("\xFF\xC0", 2)) + 4] = 12;

@@ -34,6 +34,7 @@ private Q_SLOTS:
     void deletedFilesBecomeMissing();
     void cancelStopsEarly();
     void gifNamedPngIsReadFromItsBytes();
+    void rotatedJpegIsStoredUpright();
     void oddFilesInAFolderAreReported();
     void unreadableFileIsReported();
     void linkedFileIsADuplicate();
@@ -262,6 +263,20 @@ void tst_Importer::gifNamedPngIsReadFromItsBytes()
         m_dir->filePath(QStringLiteral("images/really-a-gif.png")));
     QCOMPARE(record->width, 40);
     QVERIFY(!m_project->thumbnail(record->id).isEmpty());
+}
+
+void tst_Importer::rotatedJpegIsStoredUpright()
+{
+    // Stored 60 wide and 80 high, shown turned a quarter clockwise (EXIF orientation 6).
+    const QByteArray stored = testimages::encoded(testimages::filled(60, 80, Qt::red), "JPEG");
+    writeBytes(QStringLiteral("turned.jpg"), testimages::withOrientation(stored, 6, true));
+    JobControl control;
+    QVERIFY(importImages(*m_project, {m_dir->filePath(QStringLiteral("images"))}, control));
+    const auto record = m_project->imageByPath(
+        m_dir->filePath(QStringLiteral("images/turned.jpg")));
+    QCOMPARE(record->width, 80);
+    QCOMPARE(record->height, 60);
+    QCOMPARE(QImage::fromData(m_project->thumbnail(record->id)).size(), QSize(80, 60));
 }
 
 // A pipe and a dangling link with image names are reported (opening the pipe would hang the

@@ -152,13 +152,15 @@ public:
     explicit ThumbnailLookup(const Project &project) : m_query(project.cacheDatabase())
     {
         m_query.prepare(QStringLiteral("SELECT length(png) > 0 AND length(model_input) = ?"
-                                       " FROM thumbnails WHERE image_id = ?"));
+                                       " AND content_hash = ? FROM thumbnails WHERE image_id = ?"));
     }
 
-    bool isCached(qint64 imageId)
+    // Cached rows name the content they were made from; a row for other content is stale.
+    bool isCached(const ImageRecord &image)
     {
         m_query.addBindValue(ModelInputBytes);
-        m_query.addBindValue(imageId);
+        m_query.addBindValue(image.contentHash);
+        m_query.addBindValue(image.id);
         const bool cached = m_query.exec() && m_query.next() && m_query.value(0).toBool();
         m_query.finish();
         return cached;
@@ -334,7 +336,7 @@ Result<ImportReport> importImages(Project &project, const QStringList &paths,
         const auto stored = known.byPath.constFind(file.path);
         const bool same = stored != known.byPath.constEnd() && stored->bytes == file.bytes
                           && stored->mtime == file.mtime;
-        if (same && stored->status == ImageStatus::Ok && thumbnails.isCached(stored->id)) {
+        if (same && stored->status == ImageStatus::Ok && thumbnails.isCached(*stored)) {
             ++report.unchanged;
         } else if (same && (stored->status == ImageStatus::Corrupt
                             || stored->status == ImageStatus::Unsupported)) {

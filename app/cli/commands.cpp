@@ -149,19 +149,26 @@ void printJson(const QJsonValue &value)
 
 void printImportReport(const ImportReport &report)
 {
-    out() << Cli::tr("Files seen: %1, added: %2, updated: %3, unchanged: %4, duplicates: %5, "
-                     "skipped: %6, deleted since the last import: %7 (%8 s)")
+    out() << Cli::tr("Files seen: %1, added: %2, updated: %3, unchanged: %4, moved: %5, "
+                     "duplicates: %6, skipped: %7, deleted since the last import: %8 (%9 s)")
                  .arg(report.filesSeen).arg(report.added).arg(report.updated)
-                 .arg(report.unchanged).arg(report.duplicates).arg(report.skipped.size())
-                 .arg(report.missing).arg(report.seconds, 0, 'f', 1)
+                 .arg(report.unchanged).arg(report.moved).arg(report.duplicates)
+                 .arg(report.skipped.size()).arg(report.missing)
+                 .arg(report.seconds, 0, 'f', 1)
           << "\n";
+    const QMap<QString, qint64> byStatus = report.skippedByStatus();
+    for (auto it = byStatus.cbegin(); it != byStatus.cend(); ++it) {
+        out() << "  " << Cli::tr("skipped as %1: %2").arg(it.key()).arg(it.value()) << "\n";
+    }
     for (qsizetype i = 0; i < std::min<qsizetype>(report.skipped.size(), 50); ++i) {
         const SkippedFile &file = report.skipped[i];
         out() << "  " << Cli::tr("skipped %1 (%2): %3").arg(file.path, file.status, file.reason)
               << "\n";
     }
     if (report.skipped.size() > 50) {
-        out() << "  " << Cli::tr("... and %1 more skipped files").arg(report.skipped.size() - 50)
+        out() << "  "
+              << Cli::tr("... and %1 more skipped files (--report FILE.csv lists them all)")
+                     .arg(report.skipped.size() - 50)
               << "\n";
     }
     out().flush();
@@ -216,13 +223,44 @@ int runImport(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        Cli::tr("Import image files and folders (recursively) into a project."));
+        Cli::tr("Import image files and folders (recursively) into a project. Running it "
+                "again on the same folders is incremental and resumes an interrupted import."));
     parser.addPositionalArgument(QStringLiteral("PROJECT"), Cli::tr("Project folder."));
     parser.addPositionalArgument(QStringLiteral("PATH"), Cli::tr("Image files or folders."),
                                  QStringLiteral("PATH..."));
+    const QCommandLineOption reportOption(
+        QStringLiteral("report"),
+        Cli::tr("Write every skipped, duplicate, moved and missing file as CSV to FILE."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption threadsOption(
+        QStringLiteral("threads"), Cli::tr("Decoding threads (default: one per core)."),
+        QStringLiteral("N"));
+    const QCommandLineOption maxPixelsOption(
+        QStringLiteral("max-pixels"),
+        Cli::tr("Refuse images that declare more pixels than N (default %1).")
+            .arg(ImportOptions().maxPixels),
+        QStringLiteral("N"));
+    parser.addOptions({reportOption, threadsOption, maxPixelsOption});
     int code = ExitOk;
     if (!parse(parser, arguments, 2, &code)) {
         return code;
+    }
+
+    ImportOptions options;
+    bool valid = true;
+    if (parser.isSet(threadsOption)) {
+        options.threads = parser.value(threadsOption).toInt(&valid);
+        if (!valid || options.threads < 1) {
+            err() << Cli::tr("--threads needs a positive number.") << "\n";
+            return ExitUsage;
+        }
+    }
+    if (parser.isSet(maxPixelsOption)) {
+        options.maxPixels = parser.value(maxPixelsOption).toLongLong(&valid);
+        if (!valid || options.maxPixels < 1) {
+            err() << Cli::tr("--max-pixels needs a positive number.") << "\n";
+            return ExitUsage;
+        }
     }
 
     QString error;
@@ -231,11 +269,21 @@ int runImport(const QStringList &arguments)
         return fail(error);
     }
     JobControl control = progressPrinter();
-    const auto report = importImages(*project, parser.positionalArguments().mid(1), control);
+    const auto report = importImages(*project, parser.positionalArguments().mid(1), control,
+                                     options);
     if (!report) {
         return fail(report.error());
     }
     printImportReport(*report);
+    if (parser.isSet(reportOption)) {
+        if (Status status = writeImportReportCsv(*report, parser.value(reportOption)); !status) {
+            return fail(status.error());
+        }
+        out() << Cli::tr("Report written to %1").arg(parser.value(reportOption)) << Qt::endl;
+    }
+    if (report->canceled) {
+        return fail(Cli::tr("Import cancelled; run the same command again to resume it."));
+    }
 
     // A path that does not exist is a mistake in the command, not a bad file inside a folder.
     for (const QString &path : parser.positionalArguments().mid(1)) {

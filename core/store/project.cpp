@@ -858,6 +858,21 @@ Status Project::upsertImages(QVector<ImageRecord> &records)
     });
 }
 
+Status Project::moveImage(qint64 id, const QString &path)
+{
+    return transaction([&]() -> Status {
+        QSqlQuery update(m_db);
+        update.prepare(QStringLiteral("UPDATE images SET path = ? WHERE id = ?"));
+        update.addBindValue(QFileInfo(path).absoluteFilePath());
+        update.addBindValue(id);
+        if (!update.exec() || update.numRowsAffected() != 1) {
+            return Status::failure(QStringLiteral("Cannot move image %1 to %2: %3")
+                                       .arg(QString::number(id), path, sqlError(update)));
+        }
+        return Status();
+    });
+}
+
 Status Project::storeThumbnails(const QVector<qint64> &ids, const QVector<QByteArray> &thumbnails,
                                 const QVector<QByteArray> &modelInputs)
 {

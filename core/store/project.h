@@ -156,12 +156,15 @@ public:
     QVector<ImageRecord> imagesUnder(const QString &folder) const;  // path starts with folder
     // Inserts or updates records by path, in one transaction; sets each record's id.
     Status upsertImages(QVector<ImageRecord> &records);
+    // Gives an image whose file was moved its new path; its id, labels and judgments stay.
+    // Fails when another image already has that path.
+    Status moveImage(qint64 id, const QString &path);
     Status storeThumbnails(const QVector<qint64> &ids, const QVector<QByteArray> &thumbnails,
                            const QVector<QByteArray> &modelInputs);
     // Cached rows whose image no longer exists or now has other content (a full scan).
     QVector<qint64> staleThumbnails() const;
     Status removeThumbnails(const QVector<qint64> &ids);
-    QByteArray thumbnail(qint64 imageId) const;  // PNG bytes, empty when not cached
+    QByteArray thumbnail(qint64 imageId) const;  // JPEG or PNG bytes, empty when not cached
     QByteArray modelInput(qint64 imageId) const; // see imaging/decoder.h for the layout
 
     // Labels.

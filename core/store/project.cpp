@@ -463,7 +463,21 @@ Status Project::openCache(bool creating)
         return {};
     }
 
+    Q_UNUSED(creating);
     m_cache.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+    Status status = setUpCache();
+    if (!status) {
+        // The cache holds no work: a damaged one is put aside and started again, so that a
+        // broken cache never keeps anyone from their project.
+        qCWarning(lcStore) << "the thumbnail cache cannot be used (" << status.error()
+                           << "); starting a new one";
+        status = resetCache();
+    }
+    return status;
+}
+
+Status Project::setUpCache()
+{
     if (!m_cache.open()) {
         return Status::failure(QStringLiteral("Cannot open the thumbnail cache %1: %2")
                                    .arg(filePath(CacheFile), m_cache.lastError().text()));
@@ -473,13 +487,10 @@ Status Project::openCache(bool creating)
     }
     for (const char *statement : CacheSchema) {
         if (Status status = exec(m_cache, QString::fromLatin1(statement)); !status) {
-            return Status::failure(QStringLiteral("Cannot set up the thumbnail cache %1 (%2). "
-                                                  "It holds no work: delete it and it will "
-                                                  "be rebuilt.")
+            return Status::failure(QStringLiteral("Cannot set up the thumbnail cache %1 (%2).")
                                        .arg(filePath(CacheFile), status.error()));
         }
     }
-    Q_UNUSED(creating);
 
     // A cache written before rows named their content: its rows count as stale until the
     // next repair or import writes them again.
@@ -492,6 +503,42 @@ Status Project::openCache(bool creating)
                                             " content_hash TEXT NOT NULL DEFAULT ''"));
     }
     return {};
+}
+
+Status Project::resetCache()
+{
+    if (m_readOnly) {
+        return refuseWrite();
+    }
+    m_cache.close();
+    const QString damaged = filePath(CacheFile + QStringLiteral(".damaged"));
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
+        QFile::remove(damaged + suffix);
+        QFile::rename(filePath(CacheFile + suffix), damaged + suffix);
+    }
+    qCWarning(lcStore) << "the thumbnail cache was put aside as" << damaged;
+    if (Status status = setUpCache(); !status) {
+        return Status::failure(QStringLiteral("%1 It holds no work: delete it and it will be "
+                                              "rebuilt.").arg(status.error()));
+    }
+    return {};
+}
+
+QString Project::cacheProblem() const
+{
+    if (!m_cache.isOpen()) {
+        return QFileInfo::exists(filePath(CacheFile))
+                   ? QStringLiteral("%1 cannot be read").arg(filePath(CacheFile))
+                   : QString();
+    }
+    QSqlQuery query(m_cache);
+    if (!query.exec(QStringLiteral("PRAGMA quick_check")) || !query.next()) {
+        return QStringLiteral("%1 cannot be read: %2").arg(filePath(CacheFile), sqlError(query));
+    }
+    const QString result = query.value(0).toString();
+    return result == QStringLiteral("ok")
+               ? QString()
+               : QStringLiteral("%1 is damaged (%2)").arg(filePath(CacheFile), result);
 }
 
 Status Project::migrate()

@@ -161,6 +161,11 @@ public:
     Status moveImage(qint64 id, const QString &path);
     Status storeThumbnails(const QVector<qint64> &ids, const QVector<QByteArray> &thumbnails,
                            const QVector<QByteArray> &modelInputs);
+    // Empty when thumbs.sqlite passes SQLite's quick check; else what is wrong with it.
+    QString cacheProblem() const;
+    // Puts thumbs.sqlite aside (as thumbs.sqlite.damaged) and starts an empty cache. Opening a
+    // project does this by itself when the cache cannot be set up.
+    Status resetCache();
     // Cached rows whose image no longer exists or now has other content (a full scan).
     QVector<qint64> staleThumbnails() const;
     Status removeThumbnails(const QVector<qint64> &ids);
@@ -237,6 +242,7 @@ private:
     Project() = default;
     Status openConnections(bool creating);
     Status openCache(bool creating);
+    Status setUpCache();
     Status refuseWrite() const;
     Status migrate();
     qint64 annotatorId(const QString &name);

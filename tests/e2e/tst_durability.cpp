@@ -189,6 +189,10 @@ void tst_Durability::checkFindsAndRepairsDamagedCaches()
     const QString folder = m_dir.filePath(QStringLiteral("damaged"));
     QCOMPARE(cli({QStringLiteral("init"), folder}).exitCode, 0);
     QCOMPARE(cli({QStringLiteral("import"), folder, m_images}).exitCode, 0);
+    // Caches built on first use are not problems before that use.
+    const Run fresh = cli({QStringLiteral("check"), folder});
+    QVERIFY2(fresh.exitCode == 0, qPrintable(fresh.out + fresh.err));
+    QVERIFY2(fresh.out.contains(QStringLiteral("not built yet")), qPrintable(fresh.out));
     const Run first = cli({QStringLiteral("check"), folder, QStringLiteral("--repair")});
     QVERIFY2(first.exitCode == 0, qPrintable(first.out + first.err));
     const Run sound = cli({QStringLiteral("check"), folder});
@@ -229,9 +233,35 @@ void tst_Durability::checkFindsAndRepairsDamagedCaches()
     QVERIFY2(after.exitCode == 0, qPrintable(after.out + after.err));
     QVERIFY(after.out.contains(QStringLiteral("thumbnails: ok (40 images)")));
     QVERIFY(after.out.contains(QStringLiteral("index of version 0: ok")));
-    auto project = Project::open(folder);
-    QVERIFY(project);
-    QCOMPARE((*project)->modelVersion(1)->status, QStringLiteral("failed"));
+    {
+        auto project = Project::open(folder);
+        QVERIFY(project);
+        QCOMPARE((*project)->modelVersion(1)->status, QStringLiteral("failed"));
+    }
+
+    // Damaged pages inside the thumbnail cache: found, put aside and rebuilt.
+    const QString thumbs = folder + QStringLiteral("/thumbs.sqlite");
+    {
+        QFile file(thumbs);
+        QVERIFY(file.size() > 6 * 4096);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        file.seek(2 * 4096);
+        file.write(QByteArray(4 * 4096, '\xa5'));
+    }
+    const Run broken = cli({QStringLiteral("check"), folder});
+    QCOMPARE(broken.exitCode, 1);
+    QVERIFY2(broken.out.contains(QStringLiteral("thumbnail cache:")), qPrintable(broken.out));
+    const Run rebuilt = cli({QStringLiteral("check"), folder, QStringLiteral("--repair")});
+    QVERIFY2(rebuilt.exitCode == 0, qPrintable(rebuilt.out + rebuilt.err));
+    QVERIFY2(rebuilt.out.contains(QStringLiteral("40 thumbnails rebuilt")), qPrintable(rebuilt.out));
+    QVERIFY(QFileInfo::exists(thumbs + QStringLiteral(".damaged")));
+
+    // A cache that is not a database at all never keeps anyone from the project.
+    QVERIFY(QFile(thumbs).resize(4096));
+    const Run info = cli({QStringLiteral("info"), folder});
+    QVERIFY2(info.exitCode == 0, qPrintable(info.out + info.err));
+    const Run again = cli({QStringLiteral("check"), folder, QStringLiteral("--repair")});
+    QVERIFY2(again.exitCode == 0, qPrintable(again.out + again.err));
 }
 
 // Kills the process with SIGKILL once it has run for the given time (or has ended).

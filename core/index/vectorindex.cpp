@@ -19,6 +19,7 @@
 #include <faiss/impl/FaissException.h>
 #include <faiss/impl/IDSelector.h>
 #include <faiss/index_io.h>
+#include <faiss/invlists/OnDiskInvertedLists.h>
 #include <faiss/utils/distances.h>
 
 #include <algorithm>
@@ -330,9 +331,15 @@ Result<VectorIndex> VectorIndex::load(const QString &path, int version, LoadMode
             QStringLiteral("%1 is not a readable index (%2); it will be rebuilt.")
                 .arg(path, QString::fromUtf8(error.what())));
     }
-    if (data->inverted()) {
+    if (faiss::IndexIVFFlat *ivf = data->inverted()) {
         data->kind = IndexKind::Approximate;
         data->mapped = mode == LoadMode::Mapped;
+
+        // Mapped lists are paged in by the scan itself; Faiss's prefetch would start
+        // threads on every search.
+        if (auto *onDisk = dynamic_cast<faiss::OnDiskInvertedLists *>(ivf->invlists)) {
+            onDisk->prefetch_nthread = 0;
+        }
         data->recallAt10 = saved.recallAt10;
         data->recallQueries = saved.recallQueries;
     } else if (dynamic_cast<faiss::IndexIDMap2 *>(data->index.get())

@@ -113,10 +113,13 @@ Result<EmbeddingMatrix> updateEmbeddings(Project &project, EmbeddingMatrix cache
     return merged;
 }
 
+// Written when it differs, so a version that became ready after its index was built gets it
+// on the next load.
 void recordIndexStats(Project &project, int version, const IndexStats &stats)
 {
     const auto record = project.modelVersion(version);
-    if (project.isReadOnly() || !record || record->status != QStringLiteral("ready")) {
+    if (project.isReadOnly() || !record || record->status != QStringLiteral("ready")
+        || record->metrics.value(QStringLiteral("index")).toObject() == stats.toJson()) {
         return;
     }
     QJsonObject metrics = record->metrics;
@@ -213,8 +216,8 @@ Result<std::shared_ptr<const VersionData>> loadVersionData(Project &project, int
         if (Status status = index->save(indexPath(project, version)); !status) {
             qCWarning(lcIndex) << status.error();
         }
-        recordIndexStats(project, version, index->stats());
     }
+    recordIndexStats(project, version, index->stats());
     data->index = std::move(*index);
     return std::shared_ptr<const VersionData>(std::move(data));
 }

@@ -72,7 +72,8 @@ EmbeddingMatrix mergeRows(const EmbeddingMatrix &cached, const QVector<bool> &ke
 }
 
 // Brings a cached matrix of the right version up to date with the embeddable images by
-// embedding only the images it lacks. Returns the new matrix, or the cached one unchanged.
+// embedding only the images it lacks (fresh) and dropping the rows that no longer stand for
+// an embeddable image's content (stale). Returns the merged matrix.
 Result<EmbeddingMatrix> updateEmbeddings(Project &project, EmbeddingMatrix cached,
                                          const QVector<qint64> &embeddable,
                                          const QByteArray &fingerprint, JobControl &control,

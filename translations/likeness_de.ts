@@ -552,6 +552,26 @@ similarity %2</source>
         <translation>%1
 Ähnlichkeit %2</translation>
     </message>
+    <message>
+        <source>More like this</source>
+        <translation>Mehr davon</translation>
+    </message>
+    <message>
+        <source>Not like this</source>
+        <translation>Nicht so</translation>
+    </message>
+    <message>
+        <source>Record that the selected neighbour is more similar to the image than the least similar one shown</source>
+        <translation>Festhalten, dass der gewählte Nachbar dem Bild ähnlicher ist als der unähnlichste angezeigte</translation>
+    </message>
+    <message>
+        <source>Record that the most similar other neighbour shown is more similar to the image than the selected one</source>
+        <translation>Festhalten, dass der ähnlichste andere angezeigte Nachbar dem Bild ähnlicher ist als der gewählte</translation>
+    </message>
+    <message>
+        <source>already in a judgment with this image</source>
+        <translation>schon in einem Urteil mit diesem Bild</translation>
+    </message>
 </context>
 <context>
     <name>likeness::TripletRater</name>

@@ -2,6 +2,7 @@
 
 #include "guilogging.h"
 #include "ml/modelversion.h"
+#include "ml/neighbours.h"
 #include "store/project.h"
 
 #include <QFileInfo>
@@ -9,6 +10,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QLocale>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QVBoxLayout>
 
@@ -28,6 +30,8 @@ NeighbourView::NeighbourView(QWidget *parent)
     , m_count(new QSpinBox(this))
     , m_list(new QListWidget(this))
     , m_message(new QLabel(this))
+    , m_moreLike(new QPushButton(tr("More like this"), this))
+    , m_notLike(new QPushButton(tr("Not like this"), this))
 {
     m_header->setWordWrap(true);
     m_header->setTextFormat(Qt::PlainText);
@@ -50,6 +54,18 @@ NeighbourView::NeighbourView(QWidget *parent)
         Q_EMIT imageActivated(item->data(ImageIdRole).toLongLong());
     });
 
+    m_moreLike->setToolTip(tr("Record that the selected neighbour is more similar to the "
+                              "image than the least similar one shown"));
+    m_notLike->setToolTip(tr("Record that the most similar other neighbour shown is more "
+                             "similar to the image than the selected one"));
+    connect(m_moreLike, &QPushButton::clicked, this, [this] { judgeSelected(true); });
+    connect(m_notLike, &QPushButton::clicked, this, [this] { judgeSelected(false); });
+    connect(m_list, &QListWidget::itemSelectionChanged, this, [this] {
+        const bool selected = !m_list->selectedItems().isEmpty();
+        m_moreLike->setEnabled(selected);
+        m_notLike->setEnabled(selected);
+    });
+
     m_message->setAlignment(Qt::AlignCenter);
     m_message->setWordWrap(true);
     m_message->setEnabled(false);
@@ -61,6 +77,11 @@ NeighbourView::NeighbourView(QWidget *parent)
     layout->addLayout(top);
     layout->addWidget(m_list, 1);
     layout->addWidget(m_message, 1);
+    auto *feedback = new QHBoxLayout;
+    feedback->addStretch(1);
+    feedback->addWidget(m_moreLike);
+    feedback->addWidget(m_notLike);
+    layout->addLayout(feedback);
     refresh();
 }
 
@@ -100,8 +121,27 @@ void NeighbourView::setNeighbourCount(int k)
     m_count->setValue(k);
 }
 
+void NeighbourView::judgeSelected(bool moreLikeThis)
+{
+    const QList<QListWidgetItem *> selected = m_list->selectedItems();
+    if (selected.isEmpty() || !m_data) {
+        return;
+    }
+    const auto judgment = neighbourFeedbackJudgment(
+        m_imageId, m_shown, selected.first()->data(ImageIdRole).toLongLong(), moreLikeThis, {},
+        m_data->version);
+    if (!judgment) {
+        qCWarning(lcGui) << "No judgment recorded:" << judgment.error();
+        return;
+    }
+    Q_EMIT neighbourJudged(*judgment);
+}
+
 void NeighbourView::showMessage(const QString &text)
 {
+    m_shown.clear();
+    m_moreLike->setEnabled(false);
+    m_notLike->setEnabled(false);
     m_list->clear();
     m_list->setVisible(false);
     m_message->setText(text);
@@ -129,8 +169,8 @@ void NeighbourView::refresh()
     }
     m_header->setText(tr("Neighbours of %1 under model version %2").arg(name).arg(m_data->version));
 
-    const Result<QVector<Neighbour>> neighbours =
-        neighboursOfImage(*m_data, m_imageId, m_count->value());
+    const Result<QVector<NeighbourInfo>> neighbours =
+        nearestNeighbours(*m_project, *m_data, {m_imageId}, m_count->value());
     if (!neighbours) {
         qCDebug(lcGui) << "No neighbours for image" << m_imageId << ":" << neighbours.error();
         showMessage(tr("This image has no neighbours: %1").arg(neighbours.error()));
@@ -143,16 +183,29 @@ void NeighbourView::refresh()
 
     // Rebuilding a few dozen items is cheaper than diffing them.
     m_list->clear();
-    for (const Neighbour &neighbour : *neighbours) {
+    m_shown.clear();
+    for (const NeighbourInfo &neighbour : *neighbours) {
         const std::optional<ImageRecord> record = m_project->image(neighbour.id);
         const QString fileName = record ? QFileInfo(record->path).fileName() : QString();
-        auto *item = new QListWidgetItem(QLocale().toString(neighbour.similarity, 'f', 3));
+        const QString similarity = QLocale().toString(neighbour.similarity, 'f', 3);
+        auto *item = new QListWidgetItem(neighbour.judgedWithQuery
+                                             ? similarity + QStringLiteral(" \u25cf")
+                                             : similarity);
         item->setIcon(m_thumbnails.tile(neighbour.id));
         item->setData(ImageIdRole, neighbour.id);
-        item->setToolTip(tr("%1\nsimilarity %2")
-                             .arg(fileName, QLocale().toString(neighbour.similarity, 'f', 3)));
+        QString tip = tr("%1\nsimilarity %2").arg(fileName, similarity);
+        if (!neighbour.labels.isEmpty()) {
+            tip += u'\n' + neighbour.labels.join(QStringLiteral(", "));
+        }
+        if (neighbour.judgedWithQuery) {
+            tip += u'\n' + tr("already in a judgment with this image");
+        }
+        item->setToolTip(tip);
         m_list->addItem(item);
+        m_shown.append({neighbour.id, neighbour.similarity});
     }
+    m_moreLike->setEnabled(false);
+    m_notLike->setEnabled(false);
     m_message->setVisible(false);
     m_list->setVisible(true);
 }

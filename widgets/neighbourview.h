@@ -1,5 +1,7 @@
 #pragma once
 
+#include "index/vectorindex.h"
+#include "store/project.h"
 #include "thumbnailcache.h"
 
 #include <QWidget>
@@ -9,6 +11,7 @@
 class QLabel;
 class QListWidget;
 class QListWidgetItem;
+class QPushButton;
 class QSpinBox;
 
 namespace likeness {
@@ -19,8 +22,11 @@ struct VersionData;
 // The nearest neighbours of one image under the loaded model version: a grid of thumbnails,
 // most similar first, each captioned with its cosine similarity. Searches run on the GUI
 // thread through neighboursOfImage() on an immutable, shared VersionData (exact search over
-// a few hundred thousand vectors takes milliseconds). Double-clicking a neighbour emits
-// imageActivated().
+// a few hundred thousand vectors takes milliseconds). Neighbours already judged together
+// with the image are marked with a dot; the tooltip lists a neighbour's labels.
+// Double-clicking a neighbour emits imageActivated(); "More like this" / "Not like this" on
+// the selected neighbour emits neighbourJudged() with a triplet judgment (see
+// neighbourFeedbackJudgment() in ml/neighbours.h) for the receiver to store.
 class NeighbourView : public QWidget
 {
     Q_OBJECT
@@ -40,10 +46,13 @@ public:
 
 Q_SIGNALS:
     void imageActivated(qint64 imageId);
+    // The annotator is left empty: the receiver knows who is working.
+    void neighbourJudged(const likeness::Judgment &judgment);
 
 private:
     void refresh();
     void showMessage(const QString &text);
+    void judgeSelected(bool moreLikeThis);
 
     const Project *m_project = nullptr;
     std::shared_ptr<const VersionData> m_data;
@@ -54,6 +63,9 @@ private:
     QSpinBox *m_count = nullptr;
     QListWidget *m_list = nullptr;
     QLabel *m_message = nullptr;
+    QPushButton *m_moreLike = nullptr;
+    QPushButton *m_notLike = nullptr;
+    QVector<Neighbour> m_shown; // what m_list shows, most similar first
 };
 
 } // namespace likeness

@@ -6,6 +6,7 @@
 #include "io/labelscsv.h"
 #include "ml/evaluation.h"
 #include "ml/modelversion.h"
+#include "ml/neighbours.h"
 #include "ml/trainer.h"
 #include "store/project.h"
 #include "version.h"
@@ -187,18 +188,71 @@ std::optional<ImageRecord> findImage(const Project &project, const QString &imag
     return project.imageByPath(image);
 }
 
-QJsonArray neighboursJson(const Project &project, const QVector<Neighbour> &neighbours)
+QJsonArray neighboursJson(const Project &project, const QVector<NeighbourInfo> &neighbours)
 {
     QJsonArray list;
-    for (const Neighbour &neighbour : neighbours) {
+    for (const NeighbourInfo &neighbour : neighbours) {
         const auto record = project.image(neighbour.id);
         list.append(QJsonObject{{QStringLiteral("id"), neighbour.id},
                                 {QStringLiteral("path"), record ? record->path : QString()},
                                 {QStringLiteral("similarity"), double(neighbour.similarity)},
                                 {QStringLiteral("labels"),
-                                 QJsonArray::fromStringList(project.labelsOfImage(neighbour.id))}});
+                                 QJsonArray::fromStringList(neighbour.labels)},
+                                {QStringLiteral("judged_with_query"),
+                                 neighbour.judgedWithQuery}});
     }
     return list;
+}
+
+void printNeighbourLines(const QJsonArray &list)
+{
+    for (const QJsonValue &value : list) {
+        const QJsonObject neighbour = value.toObject();
+        const bool judged = neighbour[QStringLiteral("judged_with_query")].toBool();
+        out() << QStringLiteral("  %1  %2 %3 %4 [%5]")
+                     .arg(neighbour[QStringLiteral("similarity")].toDouble(), 6, 'f', 3)
+                     .arg(neighbour[QStringLiteral("id")].toInteger(), 6)
+                     .arg(judged ? QStringLiteral("*") : QStringLiteral(" "),
+                          neighbour[QStringLiteral("path")].toString(),
+                          neighbour[QStringLiteral("labels")].toVariant().toStringList().join(
+                              QStringLiteral(", ")))
+              << "\n";
+    }
+}
+
+// Resolves every IMAGE argument to an ok image; on failure prints why and returns false.
+bool resolveImages(const Project &project, const QStringList &arguments, QVector<qint64> *ids,
+                   QString *error)
+{
+    for (const QString &argument : arguments) {
+        const auto image = findImage(project, argument);
+        if (!image) {
+            *error = Cli::tr("No image '%1' in this project; give the full path it was imported "
+                             "from, or an image id (the 'id' field of 'knn --json').")
+                         .arg(argument);
+            return false;
+        }
+        if (image->status != ImageStatus::Ok) {
+            *error = Cli::tr("Image %1 is %2 (%3); it has no neighbours.")
+                         .arg(image->path, image->status, image->error);
+            return false;
+        }
+        ids->append(image->id);
+    }
+    return true;
+}
+
+QString indexSummary(const IndexStats &stats)
+{
+    const QString recall = stats.recallAt10 ? QString::number(*stats.recallAt10, 'f', 3)
+                                            : Cli::tr("n/a");
+    if (stats.kind == IndexKind::Exact) {
+        return Cli::tr("exact index of %1 vectors").arg(stats.size);
+    }
+    return Cli::tr("approximate index of %1 vectors (%2 clusters, %3 searched), recall@10 %4 "
+                   "on %5 sampled queries")
+        .arg(stats.size).arg(stats.lists).arg(stats.probes).arg(recall)
+        .arg(stats.recallQueries);
 }
 
 int runInit(const QStringList &arguments)
@@ -499,16 +553,24 @@ int runKnn(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        Cli::tr("List the nearest neighbours of an image under the current model version."));
+        Cli::tr("List the nearest neighbours of an image, of the mean of several images, or of "
+                "a picture file outside the project, under the current model version. "
+                "Neighbours marked * already appear in a judgment with a query image."));
     parser.addPositionalArgument(QStringLiteral("PROJECT"), Cli::tr("Project folder."));
-    parser.addPositionalArgument(QStringLiteral("IMAGE"), Cli::tr("An image id or path."));
+    parser.addPositionalArgument(QStringLiteral("IMAGE"), Cli::tr("Image ids or paths."),
+                                 QStringLiteral("IMAGE..."));
     parser.addOptions({
         {{QStringLiteral("k"), QStringLiteral("neighbours")}, Cli::tr("Neighbours (default 10)."),
          QStringLiteral("K"), QStringLiteral("10")},
+        {QStringLiteral("file"), Cli::tr("Search with a picture file that is not in the project."),
+         QStringLiteral("PATH")},
         {QStringLiteral("json"), Cli::tr("Print JSON.")},
     });
     int code = ExitOk;
-    if (!parse(parser, arguments, 2, &code)) {
+    const bool byFile = std::any_of(arguments.cbegin(), arguments.cend(), [](const QString &a) {
+        return a.startsWith(QStringLiteral("--file"));
+    });
+    if (!parse(parser, arguments, byFile ? 1 : 2, &code)) {
         return code;
     }
     bool ok = false;
@@ -523,45 +585,267 @@ int runKnn(const QStringList &arguments)
     if (!project) {
         return fail(error);
     }
-    const auto image = findImage(*project, parser.positionalArguments()[1]);
-    if (!image) {
-        return fail(Cli::tr("No image '%1' in this project; give the full path it was imported "
-                            "from, or an image id (the 'id' field of 'knn --json').")
-                        .arg(parser.positionalArguments()[1]));
-    }
-    if (image->status != ImageStatus::Ok) {
-        return fail(Cli::tr("Image %1 is %2 (%3); it has no neighbours.")
-                        .arg(image->path, image->status, image->error));
+    QVector<qint64> selection;
+    if (!resolveImages(*project, parser.positionalArguments().mid(1), &selection, &error)) {
+        return fail(error);
     }
     const auto data = loadCurrent(*project, &error);
     if (!data) {
         return fail(error);
     }
-    const auto neighbours = neighboursOfImage(*data, image->id, k);
-    if (!neighbours) {
-        return fail(neighbours.error());
+
+    QVector<NeighbourInfo> neighbours;
+    if (parser.isSet(QStringLiteral("file"))) {
+        const auto found = neighboursOfFile(*project, *data, parser.value(QStringLiteral("file")),
+                                            k);
+        if (!found) {
+            return fail(found.error());
+        }
+        neighbours = describeNeighbours(*project, *found, {});
+    } else {
+        const auto found = nearestNeighbours(*project, *data, selection, k);
+        if (!found) {
+            return fail(found.error());
+        }
+        neighbours = *found;
     }
 
-    const QJsonArray list = neighboursJson(*project, *neighbours);
+    const QJsonArray list = neighboursJson(*project, neighbours);
     if (parser.isSet(QStringLiteral("json"))) {
         printJson(list);
         return ExitOk;
     }
-    out() << Cli::tr("Neighbours of %1 [%2] under model version %3:")
-                 .arg(image->path, project->labelsOfImage(image->id).join(QStringLiteral(", ")))
-                 .arg(data->version)
-          << "\n";
-    for (const QJsonValue &value : list) {
-        const QJsonObject neighbour = value.toObject();
-        out() << QStringLiteral("  %1  %2  %3 [%4]")
-                     .arg(neighbour[QStringLiteral("similarity")].toDouble(), 6, 'f', 3)
-                     .arg(neighbour[QStringLiteral("id")].toInteger(), 6)
-                     .arg(neighbour[QStringLiteral("path")].toString(),
-                          neighbour[QStringLiteral("labels")].toVariant().toStringList().join(
-                              QStringLiteral(", ")))
+    if (parser.isSet(QStringLiteral("file"))) {
+        out() << Cli::tr("Neighbours of the file %1 under model version %2:")
+                     .arg(parser.value(QStringLiteral("file"))).arg(data->version)
+              << "\n";
+    } else if (selection.size() == 1) {
+        const auto image = project->image(selection.first());
+        out() << Cli::tr("Neighbours of %1 [%2] under model version %3:")
+                     .arg(image->path, project->labelsOfImage(image->id).join(QStringLiteral(", ")))
+                     .arg(data->version)
+              << "\n";
+    } else {
+        out() << Cli::tr("Neighbours of the mean of %1 images under model version %2:")
+                     .arg(selection.size()).arg(data->version)
               << "\n";
     }
+    printNeighbourLines(list);
+    out() << "  " << indexSummary(data->index.stats()) << "\n";
     out().flush();
+    return ExitOk;
+}
+
+int runSort(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        Cli::tr("List the project's images ordered by similarity to an image or to the mean of "
+                "several images, one page at a time."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), Cli::tr("Project folder."));
+    parser.addPositionalArgument(QStringLiteral("IMAGE"), Cli::tr("Image ids or paths."),
+                                 QStringLiteral("IMAGE..."));
+    parser.addOptions({
+        {QStringLiteral("offset"), Cli::tr("Images to skip (default 0)."), QStringLiteral("N"),
+         QStringLiteral("0")},
+        {QStringLiteral("limit"), Cli::tr("Images in the page (default 50)."),
+         QStringLiteral("N"), QStringLiteral("50")},
+        {QStringLiteral("json"), Cli::tr("Print JSON.")},
+    });
+    int code = ExitOk;
+    if (!parse(parser, arguments, 2, &code)) {
+        return code;
+    }
+    bool offsetOk = false;
+    bool limitOk = false;
+    const qint64 offset = parser.value(QStringLiteral("offset")).toLongLong(&offsetOk);
+    const qint64 limit = parser.value(QStringLiteral("limit")).toLongLong(&limitOk);
+    if (!offsetOk || !limitOk || offset < 0 || limit < 1) {
+        err() << Cli::tr("--offset takes a whole number of at least 0, --limit one of at "
+                         "least 1.") << "\n";
+        return ExitUsage;
+    }
+
+    QString error;
+    const auto project = openForReading(parser.positionalArguments()[0], &error);
+    if (!project) {
+        return fail(error);
+    }
+    QVector<qint64> selection;
+    if (!resolveImages(*project, parser.positionalArguments().mid(1), &selection, &error)) {
+        return fail(error);
+    }
+    const auto data = loadCurrent(*project, &error);
+    if (!data) {
+        return fail(error);
+    }
+    const auto page = sortBySimilarity(*data, selection, offset, limit);
+    if (!page) {
+        return fail(page.error());
+    }
+
+    const QJsonArray list = neighboursJson(*project, describeNeighbours(*project, *page,
+                                                                        selection));
+    if (parser.isSet(QStringLiteral("json"))) {
+        printJson(list);
+        return ExitOk;
+    }
+    out() << Cli::tr("Images %1 to %2 of %3 by similarity under model version %4:")
+                 .arg(offset + 1).arg(offset + page->size()).arg(data->index.size())
+                 .arg(data->version)
+          << "\n";
+    printNeighbourLines(list);
+    out().flush();
+    return ExitOk;
+}
+
+QJsonArray idsJson(const Project &project, const QVector<qint64> &ids)
+{
+    QJsonArray list;
+    for (qint64 id : ids) {
+        const auto record = project.image(id);
+        list.append(QJsonObject{{QStringLiteral("id"), id},
+                                {QStringLiteral("path"), record ? record->path : QString()}});
+    }
+    return list;
+}
+
+// "--versions A B" is turned into "--versions=A,B" before parsing, since an option of
+// QCommandLineParser takes one value.
+QStringList joinVersionsArgument(QStringList arguments)
+{
+    const qsizetype at = arguments.indexOf(QStringLiteral("--versions"));
+    if (at >= 0 && at + 2 < arguments.size() && !arguments[at + 1].startsWith(u'-')
+        && !arguments[at + 2].startsWith(u'-')) {
+        const QString joined = arguments[at + 1] + u',' + arguments[at + 2];
+        arguments.remove(at, 3);
+        arguments.insert(at, QStringLiteral("--versions=") + joined);
+    }
+    return arguments;
+}
+
+int runCompare(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        Cli::tr("Compare the neighbourhoods of two model versions: for one image, which "
+                "neighbours entered and which left; without an image, how much the "
+                "neighbourhoods changed over a sample of the collection (1 - mean Jaccard "
+                "similarity of the top-k sets)."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), Cli::tr("Project folder."));
+    parser.addPositionalArgument(QStringLiteral("IMAGE"), Cli::tr("An image id or path."),
+                                 QStringLiteral("[IMAGE]"));
+    parser.addOptions({
+        {QStringLiteral("versions"), Cli::tr("The two model versions, e.g. --versions 0 2."),
+         QStringLiteral("A B")},
+        {{QStringLiteral("k"), QStringLiteral("neighbours")}, Cli::tr("Neighbours (default 10)."),
+         QStringLiteral("K"), QStringLiteral("10")},
+        {QStringLiteral("sample"), Cli::tr("Images sampled for the score (default 1000)."),
+         QStringLiteral("N"), QStringLiteral("1000")},
+        {QStringLiteral("json"), Cli::tr("Print JSON.")},
+    });
+    int code = ExitOk;
+    if (!parse(parser, joinVersionsArgument(arguments), 1, &code)) {
+        return code;
+    }
+    const QStringList versionTexts = parser.value(QStringLiteral("versions")).split(u',');
+    bool firstOk = false;
+    bool secondOk = false;
+    bool kOk = false;
+    bool sampleOk = false;
+    const int first = versionTexts.value(0).toInt(&firstOk);
+    const int second = versionTexts.value(1).toInt(&secondOk);
+    const int k = parser.value(QStringLiteral("k")).toInt(&kOk);
+    const int sample = parser.value(QStringLiteral("sample")).toInt(&sampleOk);
+    if (versionTexts.size() != 2 || !firstOk || !secondOk) {
+        err() << Cli::tr("--versions takes two model version numbers, e.g. --versions 0 2.")
+              << "\n";
+        return ExitUsage;
+    }
+    if (!kOk || k < 1 || !sampleOk || sample < 1) {
+        err() << Cli::tr("-k and --sample take whole numbers of at least 1.") << "\n";
+        return ExitUsage;
+    }
+
+    QString error;
+    const auto project = openForReading(parser.positionalArguments()[0], &error);
+    if (!project) {
+        return fail(error);
+    }
+    std::shared_ptr<const VersionData> data[2];
+    for (int i = 0; i < 2; ++i) {
+        const int version = i == 0 ? first : second;
+        const auto record = project->modelVersion(version);
+        if (!record || record->status != QStringLiteral("ready")) {
+            return fail(Cli::tr("There is no ready model version %1; 'likeness-cli info' lists "
+                                "them.").arg(version));
+        }
+        JobControl control = progressPrinter();
+        const auto loaded = loadVersionData(*project, version, control);
+        if (!loaded) {
+            return fail(loaded.error());
+        }
+        data[i] = *loaded;
+    }
+
+    const bool json = parser.isSet(QStringLiteral("json"));
+    if (parser.positionalArguments().size() > 1) {
+        QVector<qint64> image;
+        if (!resolveImages(*project, parser.positionalArguments().mid(1, 1), &image, &error)) {
+            return fail(error);
+        }
+        const auto comparison = compareNeighbourhoods(*data[0], *data[1], image.first(), k);
+        if (!comparison) {
+            return fail(comparison.error());
+        }
+        if (json) {
+            printJson(QJsonObject{
+                {QStringLiteral("image"), image.first()},
+                {QStringLiteral("versions"), QJsonArray{first, second}},
+                {QStringLiteral("k"), k},
+                {QStringLiteral("jaccard"), comparison->jaccard},
+                {QStringLiteral("before"),
+                 neighboursJson(*project, describeNeighbours(*project, comparison->before,
+                                                             image))},
+                {QStringLiteral("after"),
+                 neighboursJson(*project, describeNeighbours(*project, comparison->after,
+                                                             image))},
+                {QStringLiteral("entered"), idsJson(*project, comparison->entered)},
+                {QStringLiteral("left"), idsJson(*project, comparison->left)}});
+            return ExitOk;
+        }
+        out() << Cli::tr("Neighbours of image %1 under versions %2 and %3 (k = %4): Jaccard "
+                         "similarity %5")
+                     .arg(image.first()).arg(first).arg(second).arg(k)
+                     .arg(comparison->jaccard, 0, 'f', 3)
+              << "\n";
+        for (qint64 id : comparison->entered) {
+            out() << "  + " << id << "  " << project->image(id)->path << "\n";
+        }
+        for (qint64 id : comparison->left) {
+            out() << "  - " << id << "  " << project->image(id)->path << "\n";
+        }
+        out().flush();
+        return ExitOk;
+    }
+
+    const auto change = neighbourhoodChange(*data[0], *data[1], k, sample);
+    if (!change) {
+        return fail(change.error());
+    }
+    if (json) {
+        printJson(QJsonObject{{QStringLiteral("versions"), QJsonArray{first, second}},
+                              {QStringLiteral("k"), k},
+                              {QStringLiteral("images"), change->images},
+                              {QStringLiteral("mean_jaccard"), change->meanJaccard},
+                              {QStringLiteral("change"), change->change}});
+        return ExitOk;
+    }
+    out() << Cli::tr("Neighbourhood change from version %1 to %2 over %3 images (k = %4): %5 "
+                     "(mean Jaccard similarity %6)")
+                 .arg(first).arg(second).arg(change->images).arg(k)
+                 .arg(change->change, 0, 'f', 3).arg(change->meanJaccard, 0, 'f', 3)
+          << Qt::endl;
     return ExitOk;
 }
 
@@ -623,10 +907,13 @@ QJsonObject infoJson(const Project &project)
 {
     QJsonArray versions;
     for (const ModelVersionRecord &record : project.modelVersions()) {
+        const auto index = savedIndexStats(project, record.version);
         versions.append(QJsonObject{{QStringLiteral("version"), record.version},
                                     {QStringLiteral("backbone"), record.backbone},
                                     {QStringLiteral("status"), record.status},
-                                    {QStringLiteral("metrics"), record.metrics}});
+                                    {QStringLiteral("metrics"), record.metrics},
+                                    {QStringLiteral("index"),
+                                     index ? QJsonValue(index->toJson()) : QJsonValue()}});
     }
     return {{QStringLiteral("project"), project.folder()},
             {QStringLiteral("images"), project.imageCount()},
@@ -676,6 +963,9 @@ int runInfo(const QStringList &arguments)
                                               formatMetric(metrics.knnAccuracy),
                                               formatMetric(metrics.mapAtR))
               << "\n";
+        if (const auto index = savedIndexStats(*project, record.version)) {
+            out() << "    " << indexSummary(*index) << "\n";
+        }
     }
     out().flush();
     return ExitOk;
@@ -981,7 +1271,13 @@ const QVector<Command> &commands()
          QStringLiteral("train PROJECT [--epochs N] [--batch-size N] [--device auto|cpu|cuda] "
                         "[--threads N] [--live-even-if-worse]"),
          runTrain},
-        {QStringLiteral("knn"), QStringLiteral("knn PROJECT IMAGE [-k K] [--json]"), runKnn},
+        {QStringLiteral("knn"),
+         QStringLiteral("knn PROJECT IMAGE... [-k K] [--file PATH] [--json]"), runKnn},
+        {QStringLiteral("sort"),
+         QStringLiteral("sort PROJECT IMAGE... [--offset N] [--limit N] [--json]"), runSort},
+        {QStringLiteral("compare"),
+         QStringLiteral("compare PROJECT --versions A B [IMAGE] [-k K] [--sample N] [--json]"),
+         runCompare},
         {QStringLiteral("eval"), QStringLiteral("eval PROJECT [--json]"), runEval},
         {QStringLiteral("info"), QStringLiteral("info PROJECT [--json]"), runInfo},
         {QStringLiteral("demo"), QStringLiteral("demo PROJECT [--limit N] [--epochs N]"), runDemo},

@@ -1,6 +1,7 @@
 #include "embeddings.h"
 
 #include "imaging/decoder.h"
+#include "logging.h"
 #include "imaging/descriptor.h"
 #include "ml/modelversion.h"
 #include "ml/network.h"
@@ -20,8 +21,9 @@ namespace likeness {
 
 namespace {
 
-constexpr quint32 Magic = 0x4d454b4c; // "LKEM" read as little-endian bytes
+constexpr quint32 Magic = 0x32454b4c; // "LKE2" read as little-endian bytes
 constexpr int FingerprintBytes = 32;
+constexpr qint64 HeaderBytes = 20 + FingerprintBytes;
 constexpr int EmbedChunk = 512;
 
 } // namespace
@@ -32,8 +34,30 @@ qint64 EmbeddingMatrix::rowOf(qint64 imageId) const
     return it != ids.cend() && *it == imageId ? it - ids.cbegin() : -1;
 }
 
+quint64 contentKey(const QString &contentHash)
+{
+    return contentHash.left(16).toULongLong(nullptr, 16);
+}
+
+QHash<qint64, quint64> imageContentKeys(const Project &project)
+{
+    QHash<qint64, quint64> keys;
+    QSqlQuery query(project.database());
+    query.setForwardOnly(true);
+    query.exec(QStringLiteral("SELECT id, content_hash FROM images WHERE status = 'ok'"));
+    while (query.next()) {
+        keys.insert(query.value(0).toLongLong(), contentKey(query.value(1).toString()));
+    }
+    return keys;
+}
+
 Status saveEmbeddings(const QString &path, const EmbeddingMatrix &matrix)
 {
+    if (!matrix.contentKeys.isEmpty() && matrix.contentKeys.size() != matrix.ids.size()) {
+        return Status::failure(QStringLiteral("The embedding matrix has %1 rows but %2 content "
+                                              "keys.").arg(matrix.rows())
+                                   .arg(matrix.contentKeys.size()));
+    }
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
         return Status::failure(QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()));
@@ -49,8 +73,11 @@ Status saveEmbeddings(const QString &path, const EmbeddingMatrix &matrix)
     for (qint64 id : matrix.ids) {
         out << id;
     }
-    out.writeRawData(reinterpret_cast<const char *>(matrix.values.data()),
-                     qsizetype(matrix.values.size() * sizeof(float)));
+    for (qint64 row = 0; row < matrix.rows(); ++row) {
+        out << (matrix.contentKeys.isEmpty() ? quint64(0) : matrix.contentKeys[row]);
+    }
+    out.writeRawData(reinterpret_cast<const char *>(matrix.data()),
+                     qsizetype(matrix.rows() * matrix.dimension * qint64(sizeof(float))));
     if (out.status() != QDataStream::Ok || !file.commit()) {
         return Status::failure(QStringLiteral("Cannot write %1: %2 (is the disk full?)")
                                    .arg(path, file.errorString()));
@@ -58,15 +85,15 @@ Status saveEmbeddings(const QString &path, const EmbeddingMatrix &matrix)
     return {};
 }
 
-Result<EmbeddingMatrix> loadEmbeddings(const QString &path)
+Result<EmbeddingMatrix> loadEmbeddings(const QString &path, MatrixLoad mode)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    auto file = std::make_shared<QFile>(path);
+    if (!file->open(QIODevice::ReadOnly)) {
         return Result<EmbeddingMatrix>::failure(
-            QStringLiteral("Cannot read %1: %2").arg(path, file.errorString()));
+            QStringLiteral("Cannot read %1: %2").arg(path, file->errorString()));
     }
 
-    QDataStream in(&file);
+    QDataStream in(file.get());
     in.setByteOrder(QDataStream::LittleEndian);
     quint32 magic = 0;
     quint32 version = 0;
@@ -75,8 +102,9 @@ Result<EmbeddingMatrix> loadEmbeddings(const QString &path)
     in >> magic >> version >> dimension >> rows;
     QByteArray fingerprint(FingerprintBytes, '\0');
     in.readRawData(fingerprint.data(), FingerprintBytes);
-    const quint64 expected = 20 + FingerprintBytes + rows * 8 + rows * dimension * 4;
-    if (magic != Magic || dimension == 0 || quint64(file.size()) != expected) {
+    const quint64 valuesOffset = HeaderBytes + rows * 16;
+    const quint64 expected = valuesOffset + rows * dimension * 4;
+    if (magic != Magic || dimension == 0 || quint64(file->size()) != expected) {
         return Result<EmbeddingMatrix>::failure(
             QStringLiteral("%1 is not a complete embedding file; it will be rebuilt.")
                 .arg(path));
@@ -89,6 +117,25 @@ Result<EmbeddingMatrix> loadEmbeddings(const QString &path)
     matrix.ids.resize(qsizetype(rows));
     for (qint64 &id : matrix.ids) {
         in >> id;
+    }
+    matrix.contentKeys.resize(qsizetype(rows));
+    for (quint64 &key : matrix.contentKeys) {
+        in >> key;
+    }
+    if (in.status() != QDataStream::Ok) {
+        return Result<EmbeddingMatrix>::failure(QStringLiteral("Cannot read %1.").arg(path));
+    }
+
+    // The mapping starts on a page boundary and the rows at a multiple of 4 bytes, so the
+    // floats are aligned.
+    if (mode == MatrixLoad::Mapped && rows > 0) {
+        uchar *mapped = file->map(qint64(valuesOffset), qint64(rows * dimension * 4));
+        if (mapped) {
+            matrix.mappedValues = reinterpret_cast<const float *>(mapped);
+            matrix.mapping = std::move(file);
+            return matrix;
+        }
+        qCWarning(lcIndex) << "cannot map" << path << "; reading it instead";
     }
     matrix.values.resize(rows * dimension);
     in.readRawData(reinterpret_cast<char *>(matrix.values.data()),
@@ -132,6 +179,16 @@ QVector<qint64> embeddableImageIds(const Project &project)
 
 Result<EmbeddingMatrix> embedProjectImages(Project &project, int version, JobControl &control)
 {
+    auto matrix = embedImages(project, version, embeddableImageIds(project), control);
+    if (matrix) {
+        matrix->contentFingerprint = imageContentFingerprint(project);
+    }
+    return matrix;
+}
+
+Result<EmbeddingMatrix> embedImages(Project &project, int version, const QVector<qint64> &ids,
+                                    JobControl &control)
+{
     std::unique_ptr<NetworkRunner> runner;
     EmbeddingMatrix matrix;
     matrix.version = version;
@@ -145,8 +202,9 @@ Result<EmbeddingMatrix> embedProjectImages(Project &project, int version, JobCon
         matrix.dimension = runner->embeddingDimension();
     }
 
-    const QVector<qint64> ids = embeddableImageIds(project);
+    const QHash<qint64, quint64> keys = imageContentKeys(project);
     matrix.ids.reserve(ids.size());
+    matrix.contentKeys.reserve(ids.size());
     matrix.values.reserve(size_t(ids.size()) * matrix.dimension);
     for (qsizetype start = 0; start < ids.size(); start += EmbedChunk) {
         if (control.isCanceled()) {
@@ -158,7 +216,7 @@ Result<EmbeddingMatrix> embedProjectImages(Project &project, int version, JobCon
         QVector<QByteArray> inputs;
         for (qsizetype i = start; i < std::min(start + EmbedChunk, ids.size()); ++i) {
             QByteArray input = project.modelInput(ids[i]);
-            if (input.size() == ModelInputBytes) {
+            if (input.size() == ModelInputBytes && keys.contains(ids[i])) {
                 chunkIds.append(ids[i]);
                 inputs.append(std::move(input));
             }
@@ -177,9 +235,11 @@ Result<EmbeddingMatrix> embedProjectImages(Project &project, int version, JobCon
             }
         }
         matrix.ids.append(chunkIds);
+        for (qint64 id : chunkIds) {
+            matrix.contentKeys.append(keys.value(id));
+        }
     }
     control.setProgress(ids.size(), ids.size(), QStringLiteral("Embedded"));
-    matrix.contentFingerprint = imageContentFingerprint(project);
     return matrix;
 }
 

@@ -9,6 +9,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <limits>
 
 namespace likeness {
 
@@ -132,7 +133,10 @@ Metrics evaluateEmbeddings(const Project &project, const EmbeddingMatrix &embedd
         queries = sampled;
     }
 
-    const auto index = VectorIndex::build(training);
+    // Metrics must not depend on an approximate index's recall.
+    IndexOptions exact;
+    exact.approximateThreshold = std::numeric_limits<qint64>::max();
+    const auto index = VectorIndex::build(training, exact);
     if (index && !queries.isEmpty() && training.rows() > 0) {
         // R for a query: the training images that share at least one label with it.
         auto relevantCount = [&](const QSet<qint64> &labels) -> qint64 {

@@ -393,7 +393,7 @@ Result<TrainReport> trainModelVersion(Project &project, const TrainSettings &set
     if (embeddings.rows() > 1) {
         const auto sample = std::min<qint64>(embeddings.rows(), 512);
         const torch::Tensor vectors = torch::from_blob(
-            const_cast<float *>(embeddings.values.data()), {sample, embeddings.dimension});
+            const_cast<float *>(embeddings.data()), {sample, embeddings.dimension});
         const double spread = (vectors - vectors.mean(0)).norm(2, 1).mean().item<double>();
         if (spread < 1e-3) {
             return fail(QStringLiteral("The embeddings collapsed (all images map to nearly the "

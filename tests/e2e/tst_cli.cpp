@@ -19,6 +19,8 @@ private Q_SLOTS:
     void initTestCase();
     void openMojiImportLabelsAndNeighbours();
     void trainMultiLabelOnOpenMoji();
+    void selectionSortFileAndIndexInfo();
+    void compareTwoVersions();
     void labelsExportRoundTrips();
     void errorsSayWhatToDo_data();
     void errorsSayWhatToDo();
@@ -131,6 +133,85 @@ void tst_Cli::trainMultiLabelOnOpenMoji()
     QCOMPARE(knn.size(), 10);
 }
 
+// Runs after training: version 1 is current.
+void tst_Cli::selectionSortFileAndIndexInfo()
+{
+    const QString grin = m_data + "/images/1F600.png";
+    const QString smile = m_data + "/images/1F61E.png";
+    const QJsonArray mean = json({QStringLiteral("knn"), m_project, grin, smile,
+                                  QStringLiteral("-k"), QStringLiteral("4"),
+                                  QStringLiteral("--json")})
+                                .array();
+    QCOMPARE(mean.size(), 4);
+    for (const QJsonValue &value : mean) {
+        const QString path = value.toObject()[QStringLiteral("path")].toString();
+        QVERIFY(path != grin && path != smile);
+        QVERIFY(value.toObject()[QStringLiteral("judged_with_query")].isBool());
+    }
+
+    // A picture outside the project: a copy of the grinning face finds the original first.
+    const QString outside = m_dir.filePath(QStringLiteral("outside.png"));
+    QVERIFY(QFile::copy(grin, outside));
+    const QJsonArray byFile = json({QStringLiteral("knn"), m_project, QStringLiteral("--file"),
+                                    outside, QStringLiteral("-k"), QStringLiteral("3"),
+                                    QStringLiteral("--json")})
+                                  .array();
+    QCOMPARE(byFile.size(), 3);
+    QCOMPARE(byFile.first().toObject()[QStringLiteral("path")].toString(), grin);
+
+    // Sorting by similarity pages through every image, the query first.
+    const QJsonArray first = json({QStringLiteral("sort"), m_project, grin,
+                                   QStringLiteral("--limit"), QStringLiteral("5"),
+                                   QStringLiteral("--json")})
+                                 .array();
+    QCOMPARE(first.size(), 5);
+    QCOMPARE(first.first().toObject()[QStringLiteral("path")].toString(), grin);
+    const QJsonArray last = json({QStringLiteral("sort"), m_project, grin,
+                                  QStringLiteral("--offset"), QStringLiteral("295"),
+                                  QStringLiteral("--json")})
+                                .array();
+    QCOMPARE(last.size(), 5);
+
+    const QJsonObject info = json({QStringLiteral("info"), m_project, QStringLiteral("--json")})
+                                 .object();
+    const QJsonObject index = info[QStringLiteral("model_versions")].toArray()[1].toObject()
+                                  [QStringLiteral("index")].toObject();
+    QCOMPARE(index[QStringLiteral("kind")].toString(), QStringLiteral("exact"));
+    QCOMPARE(index[QStringLiteral("size")].toInt(), 300);
+    QCOMPARE(index[QStringLiteral("recall_at_10")].toDouble(), 1.0);
+    const Run text = cli({QStringLiteral("info"), m_project});
+    QVERIFY2(text.out.contains("exact index of 300 vectors"), text.out.toUtf8().constData());
+}
+
+void tst_Cli::compareTwoVersions()
+{
+    const QJsonObject change = json({QStringLiteral("compare"), m_project,
+                                     QStringLiteral("--versions"), QStringLiteral("0"),
+                                     QStringLiteral("1"), QStringLiteral("--sample"),
+                                     QStringLiteral("50"), QStringLiteral("--json")})
+                                   .object();
+    QCOMPARE(change[QStringLiteral("images")].toInt(), 50);
+    const double score = change[QStringLiteral("change")].toDouble(-1);
+    QVERIFY(score >= 0 && score <= 1);
+    QCOMPARE(change[QStringLiteral("mean_jaccard")].toDouble() + score, 1.0);
+
+    const QJsonObject one = json({QStringLiteral("compare"), m_project,
+                                  QStringLiteral("--versions"), QStringLiteral("0"),
+                                  QStringLiteral("1"), m_data + "/images/1F600.png",
+                                  QStringLiteral("-k"), QStringLiteral("5"),
+                                  QStringLiteral("--json")})
+                                .object();
+    QCOMPARE(one[QStringLiteral("before")].toArray().size(), 5);
+    QCOMPARE(one[QStringLiteral("after")].toArray().size(), 5);
+    QCOMPARE(one[QStringLiteral("entered")].toArray().size(),
+             one[QStringLiteral("left")].toArray().size());
+
+    const Run missing = cli({QStringLiteral("compare"), m_project, QStringLiteral("--versions"),
+                             QStringLiteral("0"), QStringLiteral("7")});
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY2(missing.err.contains("no ready model version 7"), missing.err.toUtf8().constData());
+}
+
 void tst_Cli::labelsExportRoundTrips()
 {
     const QString csv = m_dir.filePath(QStringLiteral("labels.csv"));
@@ -164,6 +245,10 @@ void tst_Cli::errorsSayWhatToDo_data()
     QTest::newRow("unknown command") << QStringList{"frobnicate"} << 2 << "Unknown command";
     QTest::newRow("missing arguments") << QStringList{"knn"} << 2 << "Missing arguments";
     QTest::newRow("bad k") << QStringList{"knn", "x", "y", "-k", "zero"} << 2 << "-k takes";
+    QTest::newRow("compare without versions")
+        << QStringList{"compare", "p"} << 2 << "--versions";
+    QTest::newRow("sort with a bad page")
+        << QStringList{"sort", "p", "1", "--limit", "0"} << 2 << "--limit";
     QTest::newRow("labels without columns")
         << QStringList{"labels", "import", "p", "f.csv"} << 2 << "--image-column";
     QTest::newRow("import of a path that does not exist")

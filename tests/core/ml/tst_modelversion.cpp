@@ -25,6 +25,10 @@ private Q_SLOTS:
     void imageWithoutModelInputIsNotEmbeddedOnEveryLoad();
     void repairMarksVanishedImagesMissing();
     void restoreRemovesThumbnailsOfOtherContent();
+    void importedImagesAreAddedWithoutRebuilding();
+    void removedImagesLeaveTheIndex();
+    void upToDateCachesAreMappedNotRebuilt();
+    void indexTurnsApproximatePastTheThreshold();
 
 private:
     static void writeImage(const QString &path, const QColor &colour, bool stripes);
@@ -220,6 +224,120 @@ void tst_ModelVersion::restoreRemovesThumbnailsOfOtherContent()
     QVERIFY((*restored)->thumbnail(changedId).isEmpty());
     QVERIFY(!(*restored)->thumbnail(keptId).isEmpty());
     QCOMPARE(checkProject(**restored).missingThumbnails, QVector<qint64>{changedId});
+}
+
+// Images imported after the version's caches were built are embedded alone and added to the
+// existing index; nothing else is embedded again.
+void tst_ModelVersion::importedImagesAreAddedWithoutRebuilding()
+{
+    QTemporaryDir dir;
+    const auto project = importColours(dir, 5);
+    QVERIFY(project);
+    JobControl control;
+    const auto first = loadVersionData(*project, 0, control);
+    QVERIFY(first);
+    QVERIFY((*first)->update.embeddingsRebuilt);
+    QCOMPARE((*first)->index.size(), 5);
+
+    QDir().mkpath(dir.filePath(QStringLiteral("more")));
+    for (int i = 0; i < 3; ++i) {
+        writeImage(dir.filePath(QStringLiteral("more/%1.png").arg(i)),
+                   QColor::fromHsv(20 + i * 90, 120, 250), i % 2 == 0);
+    }
+    QVERIFY(importImages(*project, {dir.filePath(QStringLiteral("more"))}, control));
+    const auto second = loadVersionData(*project, 0, control);
+    QVERIFY2(second, qPrintable(second.error()));
+    const CacheUpdate &update = (*second)->update;
+    QCOMPARE(update.embedded, 3);
+    QCOMPARE(update.added, 3);
+    QCOMPARE(update.removed, 0);
+    QVERIFY(!update.embeddingsRebuilt);
+    QVERIFY(!update.indexRebuilt);
+    QCOMPARE((*second)->index.size(), 8);
+    QCOMPARE((*second)->embeddings.ids, project->imageIds(ImageStatus::Ok));
+
+    // A new image finds itself first, with the embedding a full rebuild would give it.
+    const qint64 added = project->imageByPath(dir.filePath(QStringLiteral("more/1.png")))->id;
+    const qint64 row = (*second)->embeddings.rowOf(added);
+    const auto found = (*second)->index.search((*second)->embeddings.row(row), 1);
+    QCOMPARE(found->first().id, added);
+    std::vector<float> expected(ClassicDescriptorSize);
+    classicDescriptor(project->modelInput(added), expected.data());
+    QCOMPARE((*second)->embeddings.row(row)[5], expected[5]);
+    QVERIFY(checkProject(*project).indexProblem.isEmpty());
+}
+
+void tst_ModelVersion::removedImagesLeaveTheIndex()
+{
+    QTemporaryDir dir;
+    const auto project = importColours(dir, 6);
+    QVERIFY(project);
+    JobControl control;
+    QVERIFY(loadVersionData(*project, 0, control));
+
+    const QString gone = dir.filePath(QStringLiteral("images/2.png"));
+    const qint64 goneId = project->imageByPath(gone)->id;
+    QVERIFY(QFile::remove(gone));
+    QVERIFY(importImages(*project, {dir.filePath(QStringLiteral("images"))}, control));
+    QCOMPARE(project->image(goneId)->status, ImageStatus::Missing);
+
+    const auto data = loadVersionData(*project, 0, control);
+    QVERIFY2(data, qPrintable(data.error()));
+    QCOMPARE((*data)->update.removed, 1);
+    QCOMPARE((*data)->update.embedded, 0);
+    QVERIFY(!(*data)->update.indexRebuilt);
+    QCOMPARE((*data)->index.size(), 5);
+    for (qint64 id : (*data)->embeddings.ids) {
+        const auto neighbours = neighboursOfImage(**data, id, 10);
+        QCOMPARE(neighbours->size(), 4);
+        for (const Neighbour &neighbour : *neighbours) {
+            QVERIFY(neighbour.id != goneId);
+        }
+    }
+}
+
+// A second open of an unchanged project maps the caches and rewrites nothing.
+void tst_ModelVersion::upToDateCachesAreMappedNotRebuilt()
+{
+    QTemporaryDir dir;
+    const auto project = importColours(dir, 4);
+    JobControl control;
+    QVERIFY(loadVersionData(*project, 0, control));
+    const ino_t embeddings = inode(embeddingsPath(*project, 0));
+    const ino_t index = inode(indexPath(*project, 0));
+
+    const auto again = loadVersionData(*project, 0, control);
+    QVERIFY(again);
+    QVERIFY((*again)->embeddings.mappedValues);
+    QCOMPARE((*again)->update.embedded, 0);
+    QVERIFY(!(*again)->update.indexRebuilt);
+    QCOMPARE(inode(embeddingsPath(*project, 0)), embeddings);
+    QCOMPARE(inode(indexPath(*project, 0)), index);
+    QCOMPARE(savedIndexStats(*project, 0)->kind, IndexKind::Exact);
+    QCOMPARE(savedIndexStats(*project, 0)->size, 4);
+    QCOMPARE(project->modelVersion(0)->metrics.value(QStringLiteral("index"))
+                 .toObject().value(QStringLiteral("kind")).toString(),
+             QStringLiteral("exact"));
+}
+
+void tst_ModelVersion::indexTurnsApproximatePastTheThreshold()
+{
+    QTemporaryDir dir;
+    const auto project = importColours(dir, 7);
+    JobControl control;
+    IndexOptions options;
+    options.approximateThreshold = 8;
+    const auto small = loadVersionData(*project, 0, control, options);
+    QCOMPARE((*small)->index.kind(), IndexKind::Exact);
+
+    writeImage(dir.filePath(QStringLiteral("images/extra.png")), Qt::darkGreen, true);
+    QVERIFY(importImages(*project, {dir.filePath(QStringLiteral("images"))}, control));
+    const auto large = loadVersionData(*project, 0, control, options);
+    QVERIFY2(large, qPrintable(large.error()));
+    QCOMPARE((*large)->index.kind(), IndexKind::Approximate);
+    QVERIFY((*large)->update.indexRebuilt);
+    QCOMPARE((*large)->update.embedded, 1);
+    QCOMPARE((*large)->index.size(), 8);
 }
 
 QTEST_GUILESS_MAIN(tst_ModelVersion)

@@ -296,22 +296,35 @@ void TripletRater::answer(Choice choice)
     judgment.sampler = m_triplet->sampler;
     judgment.modelVersion = m_shownVersion;
     judgment.responseMs = m_shownAt.isValid() ? m_shownAt.elapsed() : 0;
+    if (storeJudgment(judgment)) {
+        nextTriplet();
+    }
+}
+
+bool TripletRater::storeJudgment(Judgment judgment)
+{
+    if (!m_project) {
+        return false;
+    }
+    if (judgment.annotator.isEmpty()) {
+        judgment.annotator = m_annotator;
+    }
     judgment.createdAt = QDateTime::currentDateTimeUtc();
 
     const Result<qint64> id = m_project->addJudgment(judgment);
     if (!id) {
         qCWarning(lcGui) << "Could not store a judgment:" << id.error();
         showError(tr("Could not store the answer: %1").arg(id.error()));
-        return;
+        return false;
     }
     judgment.id = *id;
-    qCDebug(lcGui) << "Judgment" << judgment.id << choiceName(choice) << "in"
-                   << judgment.responseMs << "ms";
+    qCDebug(lcGui) << "Judgment" << judgment.id << choiceName(judgment.choice) << "by sampler"
+                   << judgment.sampler << "in" << judgment.responseMs << "ms";
 
     ++m_sessionCount;
     m_undoStack->push(new JudgmentCommand(this, judgment));
     Q_EMIT judgmentsChanged(m_project->judgmentCount());
-    nextTriplet();
+    return true;
 }
 
 void TripletRater::undo()

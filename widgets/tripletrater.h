@@ -60,6 +60,9 @@ public Q_SLOTS:
     void chooseSecond() { answer(Choice::Second); }
     void chooseTie() { answer(Choice::Tie); }
     void skip() { answer(Choice::Skip); }
+    // Stores a judgment made elsewhere (the neighbour view's "more / not like this") like an
+    // answer given here: with this rater's annotator when it has none, undoable on the stack.
+    bool storeJudgment(likeness::Judgment judgment);
     void undo();
     void redo();
     void nextTriplet();

@@ -204,6 +204,7 @@ void MainWindow::createCentralArea()
             &NeighbourView::showNeighboursOf);
     connect(m_gallery, &GalleryView::selectedImagesChanged, m_labels, &LabelEditor::setImages);
     connect(m_neighbours, &NeighbourView::imageActivated, m_gallery, &GalleryView::selectImage);
+    connect(m_neighbours, &NeighbourView::neighbourJudged, m_rater, &TripletRater::storeJudgment);
     connect(m_labels, &LabelEditor::labelsChanged, m_rater, &TripletRater::invalidateSampler);
 
     m_jobBar = new JobBar;

@@ -23,6 +23,7 @@ private Q_SLOTS:
     void keyGivesAnswer();
     void buttonsGiveAnswers();
     void redoRestoresJudgment();
+    void judgmentFromNeighboursIsStoredAndUndoable();
     void tooFewImagesShowsNoTriplet();
 
 private:
@@ -165,6 +166,31 @@ void tst_TripletRater::redoRestoresJudgment()
     QCOMPARE(after.last().id, before.last().id);
     QCOMPARE(after.last().choice, Choice::Second);
     QVERIFY(!rater.undoStack()->canRedo());
+}
+
+// The neighbour view's "more like this" reaches the store through the rater: with the
+// rater's annotator and the neighbour sampler's name, on the same undo stack.
+void tst_TripletRater::judgmentFromNeighboursIsStoredAndUndoable()
+{
+    TripletRater rater;
+    QVERIFY(showRater(rater));
+    const qint64 before = m_test->project().judgmentCount();
+    const QVector<qint64> ids = m_test->project().imageIds();
+    Judgment judgment;
+    judgment.anchorId = ids[0];
+    judgment.firstId = ids[1];
+    judgment.secondId = ids[2];
+    judgment.choice = Choice::First;
+    judgment.sampler = QStringLiteral("neighbours-more-like-this");
+
+    QVERIFY(rater.storeJudgment(judgment));
+    const Judgment stored = m_test->project().judgments().last();
+    QCOMPARE(m_test->project().judgmentCount(), before + 1);
+    QCOMPARE(stored.annotator, QStringLiteral("tester"));
+    QCOMPARE(stored.sampler, QStringLiteral("neighbours-more-like-this"));
+
+    rater.undoStack()->undo();
+    QCOMPARE(m_test->project().judgmentCount(), before);
 }
 
 void tst_TripletRater::tooFewImagesShowsNoTriplet()

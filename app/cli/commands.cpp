@@ -434,6 +434,83 @@ int runLabelsExport(const QStringList &arguments)
     return ExitOk;
 }
 
+int runLabelsHistory(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        Cli::tr("List the label changes: who changed how many assignments, how and when."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), Cli::tr("Project folder."));
+    parser.addOption({QStringLiteral("limit"), Cli::tr("Show the last N changes (default 20)."),
+                      QStringLiteral("N"), QStringLiteral("20")});
+    int code = ExitOk;
+    if (!parse(parser, arguments, 1, &code)) {
+        return code;
+    }
+
+    QString error;
+    const auto project = openForReading(parser.positionalArguments()[0], &error);
+    if (!project) {
+        return fail(error);
+    }
+    const QVector<LabelChange> changes = project->labelChanges();
+    const qsizetype limit = std::max(1, parser.value(QStringLiteral("limit")).toInt());
+    for (const LabelChange &change : changes.mid(std::max<qsizetype>(0, changes.size() - limit))) {
+        out() << QStringLiteral("%1  %2  %3 %4 assignments (%5%6)")
+                     .arg(change.id, 6)
+                     .arg(change.createdAt.toString(Qt::ISODate), change.action)
+                     .arg(change.assignments)
+                     .arg(change.source,
+                          change.annotator.isEmpty() ? QString() : QStringLiteral(", ")
+                                                                       + change.annotator)
+              << "\n";
+    }
+    if (changes.isEmpty()) {
+        out() << Cli::tr("No label changes yet.") << "\n";
+    }
+    return ExitOk;
+}
+
+int runLabelsUndo(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        Cli::tr("Undo a label change (the last one unless --change is given), as a new change: "
+                "what it added is removed, what it removed comes back."));
+    parser.addPositionalArgument(QStringLiteral("PROJECT"), Cli::tr("Project folder."));
+    parser.addOption({QStringLiteral("change"), Cli::tr("The change to undo (see labels history)."),
+                      QStringLiteral("ID")});
+    int code = ExitOk;
+    if (!parse(parser, arguments, 1, &code)) {
+        return code;
+    }
+
+    QString error;
+    const auto project = openProject(parser.positionalArguments()[0], &error);
+    if (!project) {
+        return fail(error);
+    }
+    qint64 change = parser.value(QStringLiteral("change")).toLongLong();
+    if (!parser.isSet(QStringLiteral("change"))) {
+        const QVector<LabelChange> changes = project->labelChanges();
+        if (changes.isEmpty()) {
+            return fail(Cli::tr("There are no label changes to undo."));
+        }
+        change = changes.last().id;
+    }
+    const Result<qint64> revert = project->revertLabelChange(change, qEnvironmentVariable("USER"));
+    if (!revert) {
+        return fail(revert.error());
+    }
+    if (*revert == 0) {
+        out() << Cli::tr("Change %1 had nothing left to undo.").arg(change) << Qt::endl;
+    } else {
+        out() << Cli::tr("Undid change %1 as change %2 (%3 assignments).")
+                     .arg(change).arg(*revert).arg(project->labelChanges().last().assignments)
+              << Qt::endl;
+    }
+    return ExitOk;
+}
+
 void addTrainOptions(QCommandLineParser &parser)
 {
     const TrainSettings defaults;
@@ -1267,6 +1344,10 @@ const QVector<Command> &commands()
          runLabelsImport},
         {QStringLiteral("labels export"), QStringLiteral("labels export PROJECT CSV [--overwrite]"),
          runLabelsExport},
+        {QStringLiteral("labels history"), QStringLiteral("labels history PROJECT [--limit N]"),
+         runLabelsHistory},
+        {QStringLiteral("labels undo"), QStringLiteral("labels undo PROJECT [--change ID]"),
+         runLabelsUndo},
         {QStringLiteral("train"),
          QStringLiteral("train PROJECT [--epochs N] [--batch-size N] [--device auto|cpu|cuda] "
                         "[--threads N] [--live-even-if-worse]"),

@@ -1476,6 +1476,67 @@ Status Project::setImageLabels(const QHash<qint64, QStringList> &labelsByImage,
     });
 }
 
+Result<qint64> Project::revertLabelChange(qint64 changeId, const QString &annotator)
+{
+    qint64 revert = 0;
+    const Status status = transaction([&]() -> Status {
+        QSqlQuery find(m_db);
+        find.prepare(QStringLiteral("SELECT action FROM label_changes WHERE id = ?"));
+        find.addBindValue(changeId);
+        if (!find.exec() || !find.next()) {
+            return Status::failure(QStringLiteral("There is no label change %1 ('likeness-cli "
+                                                  "labels history' lists them).").arg(changeId));
+        }
+        const QString action = find.value(0).toString();
+        find.finish();
+        const QString undone = action == QStringLiteral("add")      ? QStringLiteral("remove")
+                               : action == QStringLiteral("remove") ? QStringLiteral("add")
+                                                                    : action;
+        const Result<qint64> change =
+            beginLabelChange(undone, QStringLiteral("revert %1").arg(changeId), annotator);
+        if (!change) {
+            return Status::failure(change.error());
+        }
+        revert = *change;
+
+        // What the change added goes (kept in label_removals); what it removed comes back,
+        // as part of this change, so that undoing this undo redoes the first change exactly.
+        QSqlQuery step(m_db);
+        qint64 changed = 0;
+        const QStringList statements = {
+            QStringLiteral("INSERT INTO label_removals(change_id, image_id, label_id, added_by)"
+                           " SELECT :revert, image_id, label_id, change_id FROM image_labels"
+                           " WHERE change_id = :undone"),
+            QStringLiteral("DELETE FROM image_labels WHERE change_id = :undone"),
+            QStringLiteral("INSERT OR IGNORE INTO image_labels(image_id, label_id, change_id)"
+                           " SELECT image_id, label_id, :revert"
+                           " FROM label_removals WHERE change_id = :undone"),
+        };
+        for (const QString &statement : statements) {
+            step.prepare(statement);
+            if (statement.contains(QStringLiteral(":revert"))) {
+                step.bindValue(QStringLiteral(":revert"), *change);
+            }
+            step.bindValue(QStringLiteral(":undone"), changeId);
+            if (!step.exec()) {
+                return Status::failure(QStringLiteral("Cannot undo label change %1: %2")
+                                           .arg(changeId).arg(sqlError(step)));
+            }
+            if (!statement.startsWith(QStringLiteral("INSERT INTO label_removals"))) {
+                changed += step.numRowsAffected();
+            }
+        }
+        if (changed == 0) {
+            revert = 0;
+        }
+        return finishLabelChange(*change, changed);
+    });
+    if (!status) {
+        return Result<qint64>::failure(status.error());
+    }
+    return revert;
+}
+
 QVector<LabelChange> Project::labelChanges() const
 {
     QSqlQuery query(m_db);

@@ -198,6 +198,10 @@ public:
     QVector<QPair<qint64, qint64>> labelAssignments() const;
     qint64 labelAssignmentCount() const;
     QVector<LabelChange> labelChanges() const; // ordered by id, oldest first
+    // Undoes one change as a new change (source "revert N"): the assignments it added are
+    // removed, those it removed come back. Returns the new change's id (0 when nothing was
+    // left to undo). Assignments changed again since keep their later state.
+    Result<qint64> revertLabelChange(qint64 changeId, const QString &annotator = {});
     // Labels whose stored image count (label_counts) disagrees with their assignments; a
     // full scan of the assignments. recountLabels() rebuilds every count from them.
     QVector<qint64> miscountedLabels() const;

@@ -255,6 +255,9 @@ void tst_Cli::errorsSayWhatToDo_data()
         << QStringList{"import", m_project, nowhere} << 1 << "does not exist";
     QTest::newRow("too many threads")
         << QStringList{"train", "p", "--threads", "100000"} << 2 << "--threads";
+    QTest::newRow("undo of a change that does not exist")
+        << QStringList{"labels", "undo", m_project, "--change", "999999"} << 1
+        << "no label change 999999";
     QTest::newRow("labels without a sub-command")
         << QStringList{"labels"} << 2 << "labels export PROJECT CSV";
 }

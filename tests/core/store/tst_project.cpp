@@ -28,6 +28,7 @@ private Q_SLOTS:
     void bulkAssignmentsKeepExistingOnes();
     void largeBulkLoadRebuildsIndexAndCounts();
     void labelHistoryKeepsWhoAndWhen();
+    void labelChangeCanBeUndoneLater();
     void labelCountsFollowEveryWrite();
     void judgmentNeedsThreeImages();
     void judgmentUndoAndRedo();
@@ -404,6 +405,39 @@ void tst_Project::labelHistoryKeepsWhoAndWhen()
     QVERIFY((*project)->setImageLabels({{ids[2], {QStringLiteral("dog")}}},
                                        LabelSource::Imported, {}));
     QCOMPARE((*project)->labelChanges().size(), 3);
+}
+
+// A wrong CSV import is undone from the history, even after other changes: its removals come
+// back, its additions go, and undoing the undo redoes it.
+void tst_Project::labelChangeCanBeUndoneLater()
+{
+    QTemporaryDir dir;
+    auto project = Project::create(dir.path());
+    QVERIFY(project);
+    const QVector<qint64> ids = addImages(**project, 3);
+    QVERIFY((*project)->addLabel({ids[0], ids[1]}, QStringLiteral("cat"), LabelSource::Human,
+                                 QStringLiteral("ann")));
+    QVERIFY((*project)->setImageLabels({{ids[0], {QStringLiteral("wrong")}},
+                                        {ids[1], {QStringLiteral("wrong")}}},
+                                       LabelSource::Imported, {}));
+    const qint64 wrongImport = (*project)->labelChanges().last().id;
+    QVERIFY((*project)->addLabel({ids[2]}, QStringLiteral("dog"), LabelSource::Human, {}));
+
+    const Result<qint64> undo = (*project)->revertLabelChange(wrongImport, QStringLiteral("bea"));
+    QVERIFY2(undo, qPrintable(undo.error()));
+    QVERIFY(*undo > 0);
+    QCOMPARE((*project)->labelsOfImage(ids[0]), QStringList{QStringLiteral("cat")});
+    QCOMPARE((*project)->labelsOfImage(ids[1]), QStringList{QStringLiteral("cat")});
+    QCOMPARE((*project)->labelsOfImage(ids[2]), QStringList{QStringLiteral("dog")});
+    QVERIFY((*project)->miscountedLabels().isEmpty());
+    const LabelChange recorded = (*project)->labelChanges().last();
+    QCOMPARE(recorded.annotator, QStringLiteral("bea"));
+    QCOMPARE(recorded.assignments, 4);
+
+    QVERIFY((*project)->revertLabelChange(*undo));
+    QCOMPARE((*project)->labelsOfImage(ids[0]), QStringList{QStringLiteral("wrong")});
+    QCOMPARE((*project)->labelsOfImage(ids[2]), QStringList{QStringLiteral("dog")});
+    QVERIFY(!(*project)->revertLabelChange(99999));
 }
 
 // label_counts is derived data: every way of changing assignments keeps it exact, and when it

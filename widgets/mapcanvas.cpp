@@ -24,6 +24,7 @@ constexpr double FitMargin = 0.92;
 constexpr double WheelStep = 1.0015; // zoom factor per eighth of a degree of wheel turn
 constexpr double KeyZoom = 1.25;
 constexpr int ClickSlop = 3; // pixels a click may move and still count as a click
+constexpr qint64 SparseRaster = 200000;
 
 // Where a point lands in an image of the given view (top-left pixel coordinates).
 struct ViewMapping
@@ -37,12 +38,22 @@ struct ViewMapping
     double y(float dataY) const { return (dataY - centre.y()) * scale + halfHeight; }
 };
 
-// Accumulates each visible point's colour into a 2 × 2 pixel splat and turns the sums into
-// a premultiplied image: colour is the mean of the points' colours, opacity grows with the
-// logarithm of their count. Runs on a pool thread; touches only what it was handed.
+// Per pixel: how many points fell on it and the sums of their colours.
+struct PixelSum
+{
+    quint32 count = 0;
+    quint32 red = 0;
+    quint32 green = 0;
+    quint32 blue = 0;
+};
+
+// Accumulates each visible point's colour into a splat × splat pixel square and turns the
+// sums into a premultiplied image: colour is the mean of the points' colours, opacity grows
+// with the logarithm of their count. Runs on a pool thread; touches only what it was handed.
 QImage renderDensity(std::shared_ptr<const MapPoints> points,
                      std::shared_ptr<const std::vector<quint8>> categories,
-                     QVector<QRgb> palette, QPointF centre, double scale, QSize size)
+                     QVector<QRgb> palette, QPointF centre, double scale, QSize size,
+                     int splat)
 {
     const int width = size.width();
     const int height = size.height();
@@ -54,11 +65,7 @@ QImage renderDensity(std::shared_ptr<const MapPoints> points,
     const QRectF dataRect(centre.x() - mapping.halfWidth / scale,
                           centre.y() - mapping.halfHeight / scale, width / scale,
                           height / scale);
-    const size_t pixels = size_t(width) * height;
-    std::vector<quint32> count(pixels, 0);
-    std::vector<quint32> red(pixels, 0);
-    std::vector<quint32> green(pixels, 0);
-    std::vector<quint32> blue(pixels, 0);
+    std::vector<PixelSum> sums(size_t(width) * height);
     const qsizetype categoryCount = categories ? qsizetype(categories->size()) : 0;
 
     // Only the cells in view are visited, so a zoomed-in raster costs less.
@@ -67,29 +74,32 @@ QImage renderDensity(std::shared_ptr<const MapPoints> points,
         for (int cx = cells.left(); cx <= cells.right(); ++cx) {
             const int cell = cy * points->gridSide + cx;
             for (quint32 k = points->cellStart[cell]; k < points->cellStart[cell + 1]; ++k) {
-                const quint32 row = points->order[k];
-                const int px = int(std::floor(mapping.x(points->xy[size_t(row) * 2])));
-                const int py = int(std::floor(mapping.y(points->xy[size_t(row) * 2 + 1])));
-                if (px < -1 || py < -1 || px >= width || py >= height) {
+                const int px = int(std::floor(mapping.x(points->cellXy[size_t(k) * 2])));
+                const int py = int(std::floor(mapping.y(points->cellXy[size_t(k) * 2 + 1])));
+                if (px <= -splat || py <= -splat || px >= width || py >= height) {
                     continue;
                 }
+                const quint32 row = points->order[k];
                 const qsizetype category = row < categoryCount ? (*categories)[row]
                                                                : palette.size() - 1;
                 const QRgb rgb = palette[std::min<qsizetype>(category, palette.size() - 1)];
-                for (int y = std::max(py, 0); y <= std::min(py + 1, height - 1); ++y) {
-                    for (int x = std::max(px, 0); x <= std::min(px + 1, width - 1); ++x) {
-                        const size_t at = size_t(y) * width + x;
-                        ++count[at];
-                        red[at] += qRed(rgb);
-                        green[at] += qGreen(rgb);
-                        blue[at] += qBlue(rgb);
+                for (int y = std::max(py, 0); y < std::min(py + splat, height); ++y) {
+                    for (int x = std::max(px, 0); x < std::min(px + splat, width); ++x) {
+                        PixelSum &sum = sums[size_t(y) * width + x];
+                        ++sum.count;
+                        sum.red += qRed(rgb);
+                        sum.green += qGreen(rgb);
+                        sum.blue += qBlue(rgb);
                     }
                 }
             }
         }
     }
 
-    const quint32 maxCount = *std::max_element(count.cbegin(), count.cend());
+    quint32 maxCount = 0;
+    for (const PixelSum &sum : sums) {
+        maxCount = std::max(maxCount, sum.count);
+    }
     QImage image(size, QImage::Format_ARGB32_Premultiplied);
     image.fill(Qt::transparent);
     if (maxCount == 0) {
@@ -99,14 +109,15 @@ QImage renderDensity(std::shared_ptr<const MapPoints> points,
     for (int y = 0; y < height; ++y) {
         auto *line = reinterpret_cast<QRgb *>(image.scanLine(y));
         for (int x = 0; x < width; ++x) {
-            const size_t at = size_t(y) * width + x;
-            const quint32 n = count[at];
-            if (n == 0) {
+            const PixelSum &sum = sums[size_t(y) * width + x];
+            if (sum.count == 0) {
                 continue;
             }
-            const double alpha = 0.35 + 0.65 * std::log1p(double(n)) / logMax;
-            const auto channel = [&](quint32 sum) { return int(alpha * sum / n + 0.5); };
-            line[x] = qRgba(channel(red[at]), channel(green[at]), channel(blue[at]),
+            const double alpha = 0.35 + 0.65 * std::log1p(double(sum.count)) / logMax;
+            const auto channel = [&](quint32 total) {
+                return int(alpha * total / sum.count + 0.5);
+            };
+            line[x] = qRgba(channel(sum.red), channel(sum.green), channel(sum.blue),
                             int(alpha * 255 + 0.5));
         }
     }
@@ -161,9 +172,13 @@ std::shared_ptr<const MapPoints> MapPoints::build(QVector<qint64> ids, std::vect
         points->cellStart[c] += points->cellStart[c - 1];
     }
     points->order.resize(size_t(rows));
+    points->cellXy.resize(size_t(rows) * 2);
     std::vector<quint32> next(points->cellStart.cbegin(), points->cellStart.cend() - 1);
     for (qint64 row = 0; row < rows; ++row) {
-        points->order[next[cellOf[size_t(row)]]++] = quint32(row);
+        const quint32 k = next[cellOf[size_t(row)]]++;
+        points->order[k] = quint32(row);
+        points->cellXy[size_t(k) * 2] = points->xy[size_t(row) * 2];
+        points->cellXy[size_t(k) * 2 + 1] = points->xy[size_t(row) * 2 + 1];
     }
     return points;
 }
@@ -336,7 +351,7 @@ void MapCanvas::selectInside(const QPolygonF &widgetPolygon, bool adding)
                  ++k) {
                 const quint32 row = m_points->order[k];
                 if (!m_selected[row]
-                    && polygon.containsPoint(m_points->point(row), Qt::OddEvenFill)) {
+                    && polygon.containsPoint(m_points->pointAt(k), Qt::OddEvenFill)) {
                     m_selected[row] = true;
                     m_selectedRows.append(row);
                 }
@@ -390,7 +405,7 @@ qint64 MapCanvas::nearestPoint(QPointF widgetPos, double maxPixels) const
             const int cell = cy * m_points->gridSide + cx;
             for (quint32 k = m_points->cellStart[cell]; k < m_points->cellStart[cell + 1];
                  ++k) {
-                const QPointF delta = m_points->point(m_points->order[k]) - centre;
+                const QPointF delta = m_points->pointAt(k) - centre;
                 const double distance = QPointF::dotProduct(delta, delta);
                 if (distance <= bestDistance) {
                     bestDistance = distance;
@@ -449,8 +464,8 @@ void MapCanvas::drawDetailed(QPainter &painter, const QRectF &dataRect, bool thu
             for (quint32 k = m_points->cellStart[cell]; k < m_points->cellStart[cell + 1];
                  ++k) {
                 const quint32 row = m_points->order[k];
-                const int x = int(mapping.x(m_points->xy[size_t(row) * 2]));
-                const int y = int(mapping.y(m_points->xy[size_t(row) * 2 + 1]));
+                const int x = int(mapping.x(m_points->cellXy[size_t(k) * 2]));
+                const int y = int(mapping.y(m_points->cellXy[size_t(k) * 2 + 1]));
                 if (x < -ThumbnailSide || y < -ThumbnailSide || x > width() + ThumbnailSide
                     || y > height() + ThumbnailSide) {
                     continue;
@@ -527,10 +542,12 @@ void MapCanvas::startRaster()
     for (const QColor &colour : std::as_const(m_palette)) {
         colours.append(colour.rgb());
     }
+    // Dense views get one pixel per point, sparser ones a 2 × 2 square to stay visible.
+    const int splat = pointsInView(visibleDataRect()) > SparseRaster ? 1 : 2;
     m_renderingView = currentView();
     m_rendering = true;
     m_renderWatcher.setFuture(QtConcurrent::run(renderDensity, m_points, m_categories, colours,
-                                                m_centre, m_scale, size()));
+                                                m_centre, m_scale, size(), splat));
 }
 
 void MapCanvas::afterViewChange()

@@ -19,7 +19,8 @@ class ThumbnailCache;
 // the GUI thread and render jobs.
 //
 // Layout: the bounds are cut into gridSide × gridSide cells; cell c = cy · gridSide + cx
-// holds the rows order[cellStart[c]] … order[cellStart[c + 1] - 1].
+// holds the rows order[cellStart[c]] … order[cellStart[c + 1] - 1]. cellXy holds the same
+// points in that order (entry k is row order[k]), so a walk over cells reads memory in line.
 struct MapPoints
 {
     QVector<qint64> ids;
@@ -28,10 +29,12 @@ struct MapPoints
     int gridSide = 1;
     std::vector<quint32> cellStart; // gridSide² + 1 offsets into order
     std::vector<quint32> order;     // row indices, grouped by cell
+    std::vector<float> cellXy;      // order.size() × 2: the points in cell order
 
     static std::shared_ptr<const MapPoints> build(QVector<qint64> ids, std::vector<float> xy);
     qint64 rows() const { return ids.size(); }
     QPointF point(qint64 row) const { return {xy[size_t(row) * 2], xy[size_t(row) * 2 + 1]}; }
+    QPointF pointAt(quint32 k) const { return {cellXy[size_t(k) * 2], cellXy[size_t(k) * 2 + 1]}; }
     // The cell range [x0, x1] × [y0, y1] that covers rect (data coordinates), clamped.
     QRect cellsCovering(const QRectF &rect) const;
 };

@@ -212,6 +212,7 @@ void MainWindow::createCentralArea()
     connect(m_labels, &LabelEditor::labelsChanged, m_rater, &TripletRater::invalidateSampler);
     connect(m_labels, &LabelEditor::labelsChanged, m_map, &EmbeddingMap::refreshColours);
     connect(m_map, &EmbeddingMap::selectionChanged, m_labels, &LabelEditor::setImages);
+    connect(m_map, &EmbeddingMap::selectionChanged, m_rater, &TripletRater::setAnchorImages);
     connect(m_map, &EmbeddingMap::methodChanged, this, &MainWindow::computeMap);
 
     m_jobBar = new JobBar;

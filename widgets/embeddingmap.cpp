@@ -24,16 +24,19 @@ namespace {
 
 constexpr int ThumbnailTileSide = 48;
 
-// Ten colours that stay apart for most forms of colour blindness (Tableau 10), then the
-// greys for "other" and "none".
+// Ten colours that stay apart for most forms of colour blindness (Tableau 10 with a cyan for
+// its grey), then the greys for "other" and "none".
 const QVector<QColor> &categoryColours()
 {
     static const QVector<QColor> colours = {
         QColor(0x4e79a7), QColor(0xf28e2b), QColor(0xe15759), QColor(0x76b7b2),
         QColor(0x59a14f), QColor(0xedc948), QColor(0xb07aa1), QColor(0xff9da7),
-        QColor(0x9c755f), QColor(0x7f7f7f), QColor(0xc8c8c8)};
+        QColor(0x9c755f), QColor(0x17becf), QColor(0x6f6f6f), QColor(0xc8c8c8)};
     return colours;
 }
+
+constexpr int OtherColour = EmbeddingMap::TopLabels;    // index in categoryColours()
+constexpr int NoneColour = EmbeddingMap::TopLabels + 1; // index in categoryColours()
 
 QIcon swatch(const QColor &colour)
 {
@@ -275,7 +278,7 @@ void EmbeddingMap::colourByLabels(std::vector<quint8> &categories, QStringList &
     }
     const int other = int(names.size());
     names << tr("other labels") << tr("no label");
-    colours << TopLabels << TopLabels + 1;
+    colours << OtherColour << NoneColour;
     std::fill(categories.begin(), categories.end(), quint8(other + 1));
 
     // Assignments come ordered by image id, as the map's rows are: walk both together.
@@ -304,7 +307,7 @@ void EmbeddingMap::colourByAgreement(std::vector<quint8> &categories, QStringLis
 {
     names << tr("annotators disagree") << tr("annotators agree")
           << tr("judged by one annotator") << tr("not judged");
-    colours << 2 << 4 << 0 << TopLabels + 1;
+    colours << 2 << 4 << 0 << NoneColour;
     const QHash<qint64, quint8> byImage
         = agreementCategories(m_project ? m_project->judgments() : QVector<Judgment>());
     const QVector<qint64> &ids = m_map->projection.ids;
@@ -318,7 +321,7 @@ void EmbeddingMap::colourByChange(std::vector<quint8> &categories, QStringList &
 {
     if (m_map->displacement.isEmpty()) {
         names << tr("no earlier version to compare with");
-        colours << TopLabels;
+        colours << NoneColour;
         std::fill(categories.begin(), categories.end(), quint8(0));
         return;
     }
@@ -328,7 +331,7 @@ void EmbeddingMap::colourByChange(std::vector<quint8> &categories, QStringList &
     names << tr("stayed (< 10% of the map's radius)") << tr("moved a little (10–25%)")
           << tr("moved (25–50%)") << tr("moved far (> 50%)")
           << tr("new since version %1").arg(m_map->previousVersion);
-    colours << 3 << 0 << 1 << 2 << 6;
+    colours << NoneColour << 0 << 1 << 2 << 6;
     for (qsizetype row = 0; row < m_map->displacement.size(); ++row) {
         const float moved = m_map->displacement[row];
         const auto bin = std::isnan(moved)

@@ -35,7 +35,7 @@ class EmbeddingMap : public QWidget
 
 public:
     enum class Colouring { Labels, Agreement, Change };
-    static constexpr int TopLabels = 9; // colours for the most frequent labels
+    static constexpr int TopLabels = 10; // colours for the most frequent labels
 
     explicit EmbeddingMap(QWidget *parent = nullptr);
     ~EmbeddingMap() override;

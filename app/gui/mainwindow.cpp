@@ -1,8 +1,8 @@
 #include "mainwindow.h"
 
+#include "embeddingmap.h"
 #include "gallerymodel.h"
 #include "galleryview.h"
-#include "embeddingmap.h"
 #include "guilogging.h"
 #include "io/demo.h"
 #include "io/importer.h"

@@ -120,6 +120,7 @@ Result<Projection> tsneLayout(const EmbeddingMatrix &matrix, JobControl &control
                                                    at::TensorOptions().dtype(at::kLong))
                                          .narrow(1, 1, k)
                                          .reshape({-1});
+
     // Edges that carry almost no affinity are dropped; that roughly halves the work per
     // iteration. Each directed edge i→j carries p(j|i) / 2n, scaled so that the symmetric
     // p_ij = (p(j|i) + p(i|j)) / 2n over all pairs still sums to 1.

@@ -33,6 +33,7 @@ constexpr int FingerprintBytes = 32;
 constexpr int TsneInputDimensions = 50;
 constexpr double TsnePerplexity = 30.0;
 constexpr int TsneNeighbours = 90; // 3 × perplexity
+constexpr int64_t TsneQueryBlock = 8192;
 constexpr double TsneMinAffinity = 1e-3; // p(j|i) below this is left out
 constexpr int TsneEarlyIterations = 150;
 constexpr int TsneIterations = 500;
@@ -101,14 +102,20 @@ Result<Projection> tsneLayout(const EmbeddingMatrix &matrix, JobControl &control
         return canceled();
     }
 
-    control.setProgress(1, totalSteps, QStringLiteral("Nearest neighbours"));
+    // Exact kNN in blocks of queries, so that a cancel is seen within one block.
     faiss::IndexFlatL2 index(inputDimensions);
     index.add(n, pca->scores.data());
     std::vector<float> knnDistances(size_t(n) * (k + 1));
     std::vector<faiss::Index::idx_t> knnLabels(size_t(n) * (k + 1));
-    index.search(n, pca->scores.data(), k + 1, knnDistances.data(), knnLabels.data());
-    if (control.isCanceled()) {
-        return canceled();
+    for (int64_t first = 0; first < n; first += TsneQueryBlock) {
+        if (control.isCanceled()) {
+            return canceled();
+        }
+        control.setProgress(1, totalSteps,
+                            QStringLiteral("Nearest neighbours: %1 of %2").arg(first).arg(n));
+        const int64_t count = std::min<int64_t>(TsneQueryBlock, n - first);
+        index.search(count, pca->scores.data() + first * inputDimensions, k + 1,
+                     knnDistances.data() + first * (k + 1), knnLabels.data() + first * (k + 1));
     }
 
     // Drop each row's first hit (the point itself) and turn distances into affinities.

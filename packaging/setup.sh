@@ -19,6 +19,7 @@ packages=(
     libxkbcommon-dev libvulkan-dev libgl-dev
     libtorch-dev libopenblas0-pthread libopenblas-dev
     libfaiss-dev libopencv-dev libsqlite3-dev zlib1g-dev
+    libjpeg-dev libgif-dev libwebp-dev libtiff-dev libssl-dev libvips-tools
     dataset-fashion-mnist xvfb xauth
 )
 

@@ -189,6 +189,64 @@ Open a project and import images (File → Import Folder…): the map of the cur
     </message>
 </context>
 <context>
+    <name>likeness::ImportReportDialog</name>
+    <message>
+        <source>Import Report</source>
+        <translation>Importbericht</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Save as CSV…</source>
+        <translation>Als CSV speichern…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) seen in %1 s.</source>
+        <translation>
+            <numerusform>%n Datei in %1 s gefunden.</numerusform>
+            <numerusform>%n Dateien in %1 s gefunden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Added: %1, updated: %2, unchanged: %3, moved: %4, duplicates: %5, deleted since the last import: %6.</source>
+        <translation>Hinzugefügt: %1, aktualisiert: %2, unverändert: %3, verschoben: %4, Duplikate: %5, seit dem letzten Import gelöscht: %6.</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>No file was skipped.</source>
+        <translation>Keine Datei wurde übersprungen.</translation>
+    </message>
+    <message>
+        <source>Skipped: %1 (%2).</source>
+        <translation>Übersprungen: %1 (%2).</translation>
+    </message>
+    <message>
+        <source>The import was cancelled; import the folder again to finish it.</source>
+        <translation>Der Import wurde abgebrochen; importieren Sie den Ordner erneut, um ihn abzuschließen.</translation>
+    </message>
+    <message>
+        <source>Save Import Report</source>
+        <translation>Importbericht speichern</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+</context>
+<context>
     <name>likeness::JobBar</name>
     <message>
         <source>Cancel</source>

@@ -31,7 +31,7 @@ QPixmap ThumbnailCache::tile(qint64 imageId)
     const QByteArray png = m_project->thumbnail(imageId);
     QImage image;
     if (!png.isEmpty()) {
-        image.loadFromData(png, "PNG");
+        image.loadFromData(png); // JPEG or PNG (imaging/decoder.h)
     }
 
     // A miss is cached as well, so a view that scrolls over broken files stays cheap.

@@ -149,19 +149,26 @@ void printJson(const QJsonValue &value)
 
 void printImportReport(const ImportReport &report)
 {
-    out() << Cli::tr("Files seen: %1, added: %2, updated: %3, unchanged: %4, duplicates: %5, "
-                     "skipped: %6, deleted since the last import: %7 (%8 s)")
+    out() << Cli::tr("Files seen: %1, added: %2, updated: %3, unchanged: %4, moved: %5, "
+                     "duplicates: %6, skipped: %7, deleted since the last import: %8 (%9 s)")
                  .arg(report.filesSeen).arg(report.added).arg(report.updated)
-                 .arg(report.unchanged).arg(report.duplicates).arg(report.skipped.size())
-                 .arg(report.missing).arg(report.seconds, 0, 'f', 1)
+                 .arg(report.unchanged).arg(report.moved).arg(report.duplicates)
+                 .arg(report.skipped.size()).arg(report.missing)
+                 .arg(report.seconds, 0, 'f', 1)
           << "\n";
+    const QMap<QString, qint64> byStatus = report.skippedByStatus();
+    for (auto it = byStatus.cbegin(); it != byStatus.cend(); ++it) {
+        out() << "  " << Cli::tr("skipped as %1: %2").arg(it.key()).arg(it.value()) << "\n";
+    }
     for (qsizetype i = 0; i < std::min<qsizetype>(report.skipped.size(), 50); ++i) {
         const SkippedFile &file = report.skipped[i];
         out() << "  " << Cli::tr("skipped %1 (%2): %3").arg(file.path, file.status, file.reason)
               << "\n";
     }
     if (report.skipped.size() > 50) {
-        out() << "  " << Cli::tr("... and %1 more skipped files").arg(report.skipped.size() - 50)
+        out() << "  "
+              << Cli::tr("... and %1 more skipped files (--report FILE.csv lists them all)")
+                     .arg(report.skipped.size() - 50)
               << "\n";
     }
     out().flush();
@@ -216,13 +223,44 @@ int runImport(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        Cli::tr("Import image files and folders (recursively) into a project."));
+        Cli::tr("Import image files and folders (recursively) into a project. Running it "
+                "again on the same folders is incremental and resumes an interrupted import."));
     parser.addPositionalArgument(QStringLiteral("PROJECT"), Cli::tr("Project folder."));
     parser.addPositionalArgument(QStringLiteral("PATH"), Cli::tr("Image files or folders."),
                                  QStringLiteral("PATH..."));
+    const QCommandLineOption reportOption(
+        QStringLiteral("report"),
+        Cli::tr("Write every skipped, duplicate, moved and missing file as CSV to FILE."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption threadsOption(
+        QStringLiteral("threads"), Cli::tr("Decoding threads (default: one per core)."),
+        QStringLiteral("N"));
+    const QCommandLineOption maxPixelsOption(
+        QStringLiteral("max-pixels"),
+        Cli::tr("Refuse images that declare more pixels than N (default %1).")
+            .arg(ImportOptions().maxPixels),
+        QStringLiteral("N"));
+    parser.addOptions({reportOption, threadsOption, maxPixelsOption});
     int code = ExitOk;
     if (!parse(parser, arguments, 2, &code)) {
         return code;
+    }
+
+    ImportOptions options;
+    bool valid = true;
+    if (parser.isSet(threadsOption)) {
+        options.threads = parser.value(threadsOption).toInt(&valid);
+        if (!valid || options.threads < 1) {
+            err() << Cli::tr("--threads needs a positive number.") << "\n";
+            return ExitUsage;
+        }
+    }
+    if (parser.isSet(maxPixelsOption)) {
+        options.maxPixels = parser.value(maxPixelsOption).toLongLong(&valid);
+        if (!valid || options.maxPixels < 1) {
+            err() << Cli::tr("--max-pixels needs a positive number.") << "\n";
+            return ExitUsage;
+        }
     }
 
     QString error;
@@ -231,11 +269,21 @@ int runImport(const QStringList &arguments)
         return fail(error);
     }
     JobControl control = progressPrinter();
-    const auto report = importImages(*project, parser.positionalArguments().mid(1), control);
+    const auto report = importImages(*project, parser.positionalArguments().mid(1), control,
+                                     options);
     if (!report) {
         return fail(report.error());
     }
     printImportReport(*report);
+    if (parser.isSet(reportOption)) {
+        if (Status status = writeImportReportCsv(*report, parser.value(reportOption)); !status) {
+            return fail(status.error());
+        }
+        out() << Cli::tr("Report written to %1").arg(parser.value(reportOption)) << Qt::endl;
+    }
+    if (report->canceled) {
+        return fail(Cli::tr("Import cancelled; run the same command again to resume it."));
+    }
 
     // A path that does not exist is a mistake in the command, not a bad file inside a folder.
     for (const QString &path : parser.positionalArguments().mid(1)) {
@@ -563,6 +611,14 @@ int runEval(const QStringList &arguments)
     return ExitOk;
 }
 
+// Labels that at least one image carries (labels are kept when their last image loses them).
+qint64 labelsInUse(const Project &project)
+{
+    const QVector<QPair<qint64, qint64>> counts = project.labelCounts();
+    return std::count_if(counts.cbegin(), counts.cend(),
+                         [](const QPair<qint64, qint64> &count) { return count.second > 0; });
+}
+
 QJsonObject infoJson(const Project &project)
 {
     QJsonArray versions;
@@ -576,6 +632,7 @@ QJsonObject infoJson(const Project &project)
             {QStringLiteral("images"), project.imageCount()},
             {QStringLiteral("images_ok"), project.imageCount(ImageStatus::Ok)},
             {QStringLiteral("labels"), qint64(project.labels().size())},
+            {QStringLiteral("labels_in_use"), labelsInUse(project)},
             {QStringLiteral("label_assignments"), project.labelAssignmentCount()},
             {QStringLiteral("judgments"), project.judgmentCount()},
             {QStringLiteral("current_model"), project.currentModelVersion()},
@@ -606,8 +663,9 @@ int runInfo(const QStringList &arguments)
     out() << Cli::tr("Project %1").arg(project->folder()) << "\n"
           << Cli::tr("  images: %1 (%2 ok)").arg(info[QStringLiteral("images")].toInteger())
                  .arg(info[QStringLiteral("images_ok")].toInteger()) << "\n"
-          << Cli::tr("  labels: %1, label assignments: %2")
+          << Cli::tr("  labels: %1 (%2 in use), label assignments: %3")
                  .arg(info[QStringLiteral("labels")].toInteger())
+                 .arg(info[QStringLiteral("labels_in_use")].toInteger())
                  .arg(info[QStringLiteral("label_assignments")].toInteger()) << "\n"
           << Cli::tr("  judgments: %1").arg(info[QStringLiteral("judgments")].toInteger()) << "\n"
           << Cli::tr("  current model version: %1").arg(project->currentModelVersion()) << "\n";
@@ -672,6 +730,18 @@ int runRestore(const QStringList &arguments)
     return ExitOk;
 }
 
+// Prints the first 20 lines of a list, indented, and how many more there are.
+void printSome(const QStringList &lines)
+{
+    constexpr int Shown = 20;
+    for (const QString &line : lines.mid(0, Shown)) {
+        out() << "  " << line << "\n";
+    }
+    if (lines.size() > Shown) {
+        out() << "  " << Cli::tr("... and %1 more").arg(lines.size() - Shown) << "\n";
+    }
+}
+
 // Prints what a check found; returns whether anything needs attention.
 bool printCheckReport(const CheckReport &report)
 {
@@ -680,9 +750,15 @@ bool printCheckReport(const CheckReport &report)
     } else {
         out() << Cli::tr("project.sqlite is damaged; restore it from a backup "
                          "('likeness-cli restore'):") << "\n";
-        for (const QString &problem : report.databaseProblems.mid(0, 20)) {
-            out() << "  " << problem << "\n";
-        }
+        printSome(report.databaseProblems);
+    }
+    if (!report.missingFiles.isEmpty()) {
+        out() << Cli::tr("image files: %1 of %2 ok images' files are gone; --repair marks them "
+                         "missing").arg(report.missingFiles.size()).arg(report.okImages) << "\n";
+    }
+    if (!report.cacheProblem.isEmpty()) {
+        out() << Cli::tr("thumbnail cache: %1; --repair starts it again").arg(report.cacheProblem)
+              << "\n";
     }
     if (report.missingThumbnails.isEmpty()) {
         out() << Cli::tr("thumbnails: ok (%1 images)").arg(report.okImages) << "\n";
@@ -696,7 +772,11 @@ bool printCheckReport(const CheckReport &report)
                          "--repair removes them").arg(report.staleThumbnails.size()) << "\n";
     }
     const QString rebuild = Cli::tr("; --repair rebuilds it");
-    out() << Cli::tr("embeddings of version %1: %2")
+    if (report.versionCachesNotBuilt) {
+        out() << Cli::tr("embeddings and index of version %1: not built yet (built when first "
+                         "needed)").arg(report.version) << Qt::endl;
+    } else {
+        out() << Cli::tr("embeddings of version %1: %2")
                  .arg(report.version)
                  .arg(report.embeddingsProblem.isEmpty() ? Cli::tr("ok")
                                                          : report.embeddingsProblem + rebuild)
@@ -705,6 +785,7 @@ bool printCheckReport(const CheckReport &report)
                  .arg(report.version)
                  .arg(report.indexProblem.isEmpty() ? Cli::tr("ok") : report.indexProblem + rebuild)
           << Qt::endl;
+    }
     for (int version : report.interruptedVersions) {
         out() << Cli::tr("model version %1: its training was interrupted; --repair marks it "
                          "failed").arg(version) << Qt::endl;
@@ -744,7 +825,7 @@ int runCheck(const QStringList &arguments)
     if (!repair) {
         return problems ? ExitFailure : ExitOk;
     }
-    if (!report.cachesNeedRepair()) {
+    if (!report.cachesNeedRepair() && !report.versionCachesNotBuilt) {
         return problems ? ExitFailure : ExitOk;
     }
 
@@ -760,12 +841,20 @@ int runCheck(const QStringList &arguments)
                  .arg(repaired->versionsMarkedFailed)
                  .arg(repaired->labelsRecounted ? Cli::tr("recounted") : Cli::tr("kept"))
           << "\n";
-    for (const QString &failure : repaired->thumbnailFailures.mid(0, 20)) {
-        out() << "  "
-              << Cli::tr("cannot read %1; marked missing or corrupt: put the file back and "
-                         "import its folder again").arg(failure)
+    if (repaired->cacheReset) {
+        out() << Cli::tr("The damaged thumbnail cache was put aside as thumbs.sqlite.damaged.")
               << "\n";
     }
+    if (repaired->filesMarkedMissing > 0) {
+        out() << Cli::tr("%1 images whose files are gone were marked missing; import their "
+                         "folders again when they are back.").arg(repaired->filesMarkedMissing)
+              << "\n";
+    }
+    QStringList unreadable;
+    for (const QString &failure : repaired->thumbnailFailures) {
+        unreadable.append(Cli::tr("cannot read %1; marked corrupt or missing").arg(failure));
+    }
+    printSome(unreadable);
     out() << Cli::tr("After the repair:") << "\n";
     return printCheckReport(checkProject(*project)) ? ExitFailure : ExitOk;
 }
@@ -889,7 +978,9 @@ const QVector<Command> &commands()
         {QStringLiteral("labels export"), QStringLiteral("labels export PROJECT CSV [--overwrite]"),
          runLabelsExport},
         {QStringLiteral("train"),
-         QStringLiteral("train PROJECT [--epochs N] [--device auto|cpu|cuda]"), runTrain},
+         QStringLiteral("train PROJECT [--epochs N] [--batch-size N] [--device auto|cpu|cuda] "
+                        "[--threads N] [--live-even-if-worse]"),
+         runTrain},
         {QStringLiteral("knn"), QStringLiteral("knn PROJECT IMAGE [-k K] [--json]"), runKnn},
         {QStringLiteral("eval"), QStringLiteral("eval PROJECT [--json]"), runEval},
         {QStringLiteral("info"), QStringLiteral("info PROJECT [--json]"), runInfo},

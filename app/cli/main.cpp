@@ -61,6 +61,18 @@ int main(int argc, char *argv[])
             return command.run(QStringList{arguments[0]} + arguments.mid(rest));
         }
     }
+    if (name == QStringLiteral("labels")) {
+        const bool help = arguments.size() > 2
+            && (arguments[2] == QStringLiteral("--help") || arguments[2] == QStringLiteral("-h"));
+        QTextStream &stream = help ? out : err;
+        stream << Cli::tr("'labels' needs a sub-command:") << "\n";
+        for (const Command &command : commands()) {
+            if (command.name.startsWith(QStringLiteral("labels "))) {
+                stream << "  likeness-cli " << command.synopsis << "\n";
+            }
+        }
+        return help ? ExitOk : ExitUsage;
+    }
 
     err << Cli::tr("Unknown command '%1'.").arg(name) << "\n\n";
     printUsage(err);

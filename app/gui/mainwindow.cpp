@@ -4,6 +4,7 @@
 #include "gallerymodel.h"
 #include "galleryview.h"
 #include "guilogging.h"
+#include "importreportdialog.h"
 #include "io/demo.h"
 #include "io/importer.h"
 #include "jobbar.h"
@@ -379,6 +380,9 @@ void MainWindow::importFolder()
         for (const SkippedFile &file : report.skipped) {
             qCInfo(lcGui) << "Skipped" << file.path << ":" << file.reason;
         }
+        auto *dialog = new ImportReportDialog(report, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
         loadCurrentVersion();
     };
     m_jobBar->start<ImportReport>(tr("Importing %1").arg(QFileInfo(source).fileName()), work,

@@ -3,6 +3,7 @@
 #include "logging.h"
 #include "store/project.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
@@ -189,6 +190,8 @@ Result<LabelCsvReport> importLabelsCsv(Project &project, const QString &csvPath,
         }
     }
 
+    // TODO(#6): a CSV of tens of millions of rows should take Project::addLabelAssignments'
+    // bulk path when it only adds; setImageLabels writes row by row (~100k rows/s).
     if (Status status = project.setImageLabels(labelsByImage, LabelSource::Imported, {});
         !status) {
         return Result<LabelCsvReport>::failure(status.error());
@@ -203,13 +206,30 @@ Result<LabelCsvReport> importLabelsCsv(Project &project, const QString &csvPath,
     return report;
 }
 
+namespace {
+
+// Where writing `path` would really land: symbolic links (of the file, or of any folder above
+// it) followed, so that a link cannot lead a write onto the project's own files.
+QFileInfo resolvedTarget(const QString &path)
+{
+    QFileInfo info(path);
+    for (int hops = 0; info.isSymLink() && hops < 40; ++hops) {
+        info = QFileInfo(info.symLinkTarget());
+    }
+    const QString folder = QFileInfo(info.absolutePath()).canonicalFilePath();
+    return folder.isEmpty() ? info : QFileInfo(QDir(folder).filePath(info.fileName()));
+}
+
+} // namespace
+
 Status exportLabelsCsv(const Project &project, const QString &csvPath, bool overwrite)
 {
-    const QFileInfo target(csvPath);
+    const QFileInfo target = resolvedTarget(csvPath);
     const QString name = target.fileName();
-    if (target.absolutePath() == QFileInfo(project.folder()).absoluteFilePath()
+    if (target.absolutePath() == QFileInfo(project.folder()).canonicalFilePath()
         && (name.startsWith(QStringLiteral("project.sqlite"))
-            || name.startsWith(QStringLiteral("thumbs.sqlite")))) {
+            || name.startsWith(QStringLiteral("thumbs.sqlite"))
+            || name.startsWith(QStringLiteral("project.lock")))) {
         return Status::failure(QStringLiteral("%1 is one of the project's own database files; "
                                               "choose another file name for the CSV.")
                                    .arg(csvPath));

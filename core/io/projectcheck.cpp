@@ -76,6 +76,21 @@ QVector<qint64> missingThumbnails(const Project &project, const QVector<qint64> 
     return missing;
 }
 
+// Ok images whose file is no longer there (one stat per image).
+QVector<qint64> missingFiles(const Project &project)
+{
+    QSqlQuery query(project.database());
+    query.setForwardOnly(true);
+    query.exec(QStringLiteral("SELECT id, path FROM images WHERE status = 'ok' ORDER BY id"));
+    QVector<qint64> missing;
+    while (query.next()) {
+        if (!QFileInfo::exists(query.value(1).toString())) {
+            missing.append(query.value(0).toLongLong());
+        }
+    }
+    return missing;
+}
+
 // Loaders promise a rebuild in their messages; the check says itself what it rebuilds.
 QString problemOnly(QString message)
 {
@@ -91,14 +106,19 @@ void checkVersionCaches(const Project &project, const QVector<qint64> &embeddabl
                         CheckReport &report)
 {
     const QString embeddings = embeddingsPath(project, report.version);
+    if (!QFile::exists(embeddings) && !QFile::exists(indexPath(project, report.version))) {
+        report.versionCachesNotBuilt = true; // built when first needed: nothing is wrong
+        return;
+    }
     const auto matrix = loadEmbeddings(embeddings);
     if (!matrix) {
         report.embeddingsProblem = QFile::exists(embeddings)
                                        ? problemOnly(matrix.error())
                                        : QStringLiteral("%1 is missing").arg(embeddings);
     } else if (matrix->version != report.version || matrix->ids != embeddable) {
-        report.embeddingsProblem = QStringLiteral("%1 is out of date (%2 rows for %3 embeddable images)")
-                                       .arg(embeddings).arg(matrix->rows()).arg(embeddable.size());
+        report.embeddingsProblem =
+            QStringLiteral("%1 is out of date (%2 rows for %3 embeddable images)")
+                .arg(embeddings).arg(matrix->rows()).arg(embeddable.size());
     }
 
     const QString indexFile = indexPath(project, report.version);
@@ -166,6 +186,20 @@ Status rebuildThumbnails(Project &project, const QVector<qint64> &ids, RepairRep
     return {};
 }
 
+Status markMissing(Project &project, const QVector<qint64> &ids)
+{
+    QVector<ImageRecord> records;
+    for (qint64 id : ids) {
+        if (auto record = project.image(id)) {
+            record->status = ImageStatus::Missing;
+            record->error = QStringLiteral("The file is gone (found by a check); import its "
+                                           "folder again when it is back.");
+            records.append(*record);
+        }
+    }
+    return project.upsertImages(records);
+}
+
 } // namespace
 
 CheckReport checkProject(Project &project)
@@ -174,8 +208,14 @@ CheckReport checkProject(Project &project)
     report.databaseProblems = databaseProblems(project);
     const QVector<qint64> okIds = project.imageIds(ImageStatus::Ok);
     report.okImages = okIds.size();
-    report.staleThumbnails = project.staleThumbnails();
-    report.missingThumbnails = missingThumbnails(project, okIds, report.staleThumbnails);
+    report.missingFiles = missingFiles(project);
+    report.cacheProblem = project.cacheProblem();
+    if (report.cacheProblem.isEmpty()) {
+        report.staleThumbnails = project.staleThumbnails();
+        report.missingThumbnails = missingThumbnails(project, okIds, report.staleThumbnails);
+    } else {
+        report.missingThumbnails = okIds; // nothing in a damaged cache is trusted
+    }
     report.miscountedLabels = project.miscountedLabels();
     report.version = project.currentModelVersion();
     checkVersionCaches(project, embeddableImageIds(project), report);
@@ -199,12 +239,24 @@ Result<RepairReport> repairProjectCaches(Project &project, const CheckReport &ch
                            "repair it.").arg(project.folder()));
     }
 
+    if (!check.cacheProblem.isEmpty()) {
+        if (Status status = project.resetCache(); !status) {
+            return Result<RepairReport>::failure(status.error());
+        }
+        report.cacheReset = true;
+    }
+    if (Status status = markMissing(project, check.missingFiles); !status) {
+        return Result<RepairReport>::failure(status.error());
+    }
+    report.filesMarkedMissing = check.missingFiles.size();
+
     // Thumbnails first: the embeddings are computed from the model inputs stored with them.
     if (Status status = project.removeThumbnails(check.staleThumbnails); !status) {
         return Result<RepairReport>::failure(status.error());
     }
-    if (Status status = rebuildThumbnails(project, check.missingThumbnails, report, control);
-        !status) {
+    QVector<qint64> rebuild = check.missingThumbnails;
+    rebuild.removeIf([&check](qint64 id) { return check.missingFiles.contains(id); });
+    if (Status status = rebuildThumbnails(project, rebuild, report, control); !status) {
         return Result<RepairReport>::failure(status.error());
     }
 
@@ -227,7 +279,8 @@ Result<RepairReport> repairProjectCaches(Project &project, const CheckReport &ch
     }
 
     if (!check.embeddingsProblem.isEmpty() || !check.indexProblem.isEmpty()
-        || report.thumbnailsRebuilt > 0) {
+        || check.versionCachesNotBuilt || report.thumbnailsRebuilt > 0
+        || report.filesMarkedMissing > 0 || !report.thumbnailFailures.isEmpty()) {
         QFile::remove(embeddingsPath(project, check.version));
         QFile::remove(indexPath(project, check.version));
         const auto data = loadVersionData(project, check.version, control);

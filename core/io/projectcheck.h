@@ -16,11 +16,16 @@ struct CheckReport
 {
     QStringList databaseProblems; // integrity_check and foreign_key_check; empty when sound
     qint64 okImages = 0;
+    QVector<qint64> missingFiles;      // ok images whose file is gone; repair marks them missing
+    QString cacheProblem;              // thumbs.sqlite damaged; repair starts a new cache
     QVector<qint64> missingThumbnails; // ok images with no usable cached thumbnail
     // Cached thumbnails made from other content than their image has now, or whose image is
     // gone (a restore from an older backup); never shown, removed by a repair.
     QVector<qint64> staleThumbnails;
     int version = 0;                   // the current model version, whose caches are checked
+    // Neither embeddings nor index of the version exist yet: they are built when first needed
+    // (or by a repair); not a problem.
+    bool versionCachesNotBuilt = false;
     QString embeddingsProblem;         // empty when embeddings/vNNNN.f32 is whole and current
     QString indexProblem;              // empty when index/vNNNN.faiss matches the embeddings
     // Versions still marked "training" although no program trains them (a run was killed).
@@ -34,6 +39,7 @@ struct CheckReport
     bool cachesNeedRepair() const
     {
         return !missingThumbnails.isEmpty() || !staleThumbnails.isEmpty()
+               || !missingFiles.isEmpty() || !cacheProblem.isEmpty()
                || !embeddingsProblem.isEmpty()
                || !indexProblem.isEmpty() || !interruptedVersions.isEmpty()
                || !miscountedLabels.isEmpty();
@@ -49,6 +55,8 @@ struct RepairReport
     bool versionRebuilt = false;   // embeddings and index of the current version
     qint64 versionsMarkedFailed = 0; // interrupted versions now marked "failed"
     bool labelsRecounted = false;
+    bool cacheReset = false;        // a damaged thumbs.sqlite was put aside and rebuilt
+    qint64 filesMarkedMissing = 0;
 };
 
 // Checks project.sqlite (SQLite's integrity and foreign key checks), the thumbnail cache of

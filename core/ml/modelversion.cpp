@@ -41,6 +41,13 @@ Result<std::shared_ptr<const VersionData>> loadVersionData(Project &project, int
     // The cached matrix is trusted only when it covers exactly the project's embeddable images,
     // with the contents they have now.
     const QVector<qint64> embeddable = embeddableImageIds(project);
+    const qint64 okImages = project.imageCount(ImageStatus::Ok);
+    if (embeddable.size() < okImages) {
+        qCWarning(lcIndex).noquote()
+            << QStringLiteral("%1 of %2 ok images have no cached model input and are left out "
+                              "of embeddings and neighbours; 'likeness-cli check --repair' "
+                              "reads them again.").arg(okImages - embeddable.size()).arg(okImages);
+    }
     auto data = std::make_shared<VersionData>();
     data->version = version;
     bool rebuilt = false;

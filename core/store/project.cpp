@@ -397,8 +397,20 @@ Status Project::openConnections(bool creating)
     m_db.setDatabaseName(filePath(DatabaseFile));
     m_db.setConnectOptions(options);
     // SQLite cannot read a WAL database in a folder where it cannot create the WAL's index;
-    // in a folder nobody can write, the file cannot change underneath, so it is immutable.
-    if (m_readOnly && !QFileInfo(m_folder).isWritable()) {
+    // in a folder nobody can write, the file cannot change underneath, so it is immutable --
+    // unless a crash left committed work in the WAL, which "immutable" would silently ignore.
+    // SQLite reads that WAL when its index file is there too; without it, the work cannot be
+    // read here, and showing the project without it would be wrong.
+    const QFileInfo wal(filePath(DatabaseFile + QStringLiteral("-wal")));
+    const bool walHoldsWork = wal.exists() && wal.size() > 0;
+    if (m_readOnly && !QFileInfo(m_folder).isWritable() && walHoldsWork
+        && !QFileInfo::exists(filePath(DatabaseFile + QStringLiteral("-shm")))) {
+        return Status::failure(QStringLiteral(
+            "%1 holds saved work that is not yet in project.sqlite, and reading it needs a "
+            "writable folder. Open the project once where it can be written (or copy the "
+            "whole folder to a writable place); nothing was changed.").arg(wal.filePath()));
+    }
+    if (m_readOnly && !QFileInfo(m_folder).isWritable() && !walHoldsWork) {
         QUrl url = QUrl::fromLocalFile(filePath(DatabaseFile));
         url.setQuery(QStringLiteral("immutable=1"));
         m_db.setDatabaseName(url.toString(QUrl::FullyEncoded));
@@ -451,7 +463,21 @@ Status Project::openCache(bool creating)
         return {};
     }
 
+    Q_UNUSED(creating);
     m_cache.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+    Status status = setUpCache();
+    if (!status) {
+        // The cache holds no work: a damaged one is put aside and started again, so that a
+        // broken cache never keeps anyone from their project.
+        qCWarning(lcStore) << "the thumbnail cache cannot be used (" << status.error()
+                           << "); starting a new one";
+        status = resetCache();
+    }
+    return status;
+}
+
+Status Project::setUpCache()
+{
     if (!m_cache.open()) {
         return Status::failure(QStringLiteral("Cannot open the thumbnail cache %1: %2")
                                    .arg(filePath(CacheFile), m_cache.lastError().text()));
@@ -461,13 +487,10 @@ Status Project::openCache(bool creating)
     }
     for (const char *statement : CacheSchema) {
         if (Status status = exec(m_cache, QString::fromLatin1(statement)); !status) {
-            return Status::failure(QStringLiteral("Cannot set up the thumbnail cache %1 (%2). "
-                                                  "It holds no work: delete it and it will "
-                                                  "be rebuilt.")
+            return Status::failure(QStringLiteral("Cannot set up the thumbnail cache %1 (%2).")
                                        .arg(filePath(CacheFile), status.error()));
         }
     }
-    Q_UNUSED(creating);
 
     // A cache written before rows named their content: its rows count as stale until the
     // next repair or import writes them again.
@@ -480,6 +503,42 @@ Status Project::openCache(bool creating)
                                             " content_hash TEXT NOT NULL DEFAULT ''"));
     }
     return {};
+}
+
+Status Project::resetCache()
+{
+    if (m_readOnly) {
+        return refuseWrite();
+    }
+    m_cache.close();
+    const QString damaged = filePath(CacheFile + QStringLiteral(".damaged"));
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
+        QFile::remove(damaged + suffix);
+        QFile::rename(filePath(CacheFile + suffix), damaged + suffix);
+    }
+    qCWarning(lcStore) << "the thumbnail cache was put aside as" << damaged;
+    if (Status status = setUpCache(); !status) {
+        return Status::failure(QStringLiteral("%1 It holds no work: delete it and it will be "
+                                              "rebuilt.").arg(status.error()));
+    }
+    return {};
+}
+
+QString Project::cacheProblem() const
+{
+    if (!m_cache.isOpen()) {
+        return QFileInfo::exists(filePath(CacheFile))
+                   ? QStringLiteral("%1 cannot be read").arg(filePath(CacheFile))
+                   : QString();
+    }
+    QSqlQuery query(m_cache);
+    if (!query.exec(QStringLiteral("PRAGMA quick_check")) || !query.next()) {
+        return QStringLiteral("%1 cannot be read: %2").arg(filePath(CacheFile), sqlError(query));
+    }
+    const QString result = query.value(0).toString();
+    return result == QStringLiteral("ok")
+               ? QString()
+               : QStringLiteral("%1 is damaged (%2)").arg(filePath(CacheFile), result);
 }
 
 Status Project::migrate()
@@ -841,6 +900,21 @@ Status Project::upsertImages(QVector<ImageRecord> &records)
             }
             record.id = upsert.value(0).toLongLong();
             upsert.finish();
+        }
+        return Status();
+    });
+}
+
+Status Project::moveImage(qint64 id, const QString &path)
+{
+    return transaction([&]() -> Status {
+        QSqlQuery update(m_db);
+        update.prepare(QStringLiteral("UPDATE images SET path = ? WHERE id = ?"));
+        update.addBindValue(QFileInfo(path).absoluteFilePath());
+        update.addBindValue(id);
+        if (!update.exec() || update.numRowsAffected() != 1) {
+            return Status::failure(QStringLiteral("Cannot move image %1 to %2: %3")
+                                       .arg(QString::number(id), path, sqlError(update)));
         }
         return Status();
     });

@@ -156,12 +156,20 @@ public:
     QVector<ImageRecord> imagesUnder(const QString &folder) const;  // path starts with folder
     // Inserts or updates records by path, in one transaction; sets each record's id.
     Status upsertImages(QVector<ImageRecord> &records);
+    // Gives an image whose file was moved its new path; its id, labels and judgments stay.
+    // Fails when another image already has that path.
+    Status moveImage(qint64 id, const QString &path);
     Status storeThumbnails(const QVector<qint64> &ids, const QVector<QByteArray> &thumbnails,
                            const QVector<QByteArray> &modelInputs);
+    // Empty when thumbs.sqlite passes SQLite's quick check; else what is wrong with it.
+    QString cacheProblem() const;
+    // Puts thumbs.sqlite aside (as thumbs.sqlite.damaged) and starts an empty cache. Opening a
+    // project does this by itself when the cache cannot be set up.
+    Status resetCache();
     // Cached rows whose image no longer exists or now has other content (a full scan).
     QVector<qint64> staleThumbnails() const;
     Status removeThumbnails(const QVector<qint64> &ids);
-    QByteArray thumbnail(qint64 imageId) const;  // PNG bytes, empty when not cached
+    QByteArray thumbnail(qint64 imageId) const;  // JPEG or PNG bytes, empty when not cached
     QByteArray modelInput(qint64 imageId) const; // see imaging/decoder.h for the layout
 
     // Labels.
@@ -234,6 +242,7 @@ private:
     Project() = default;
     Status openConnections(bool creating);
     Status openCache(bool creating);
+    Status setUpCache();
     Status refuseWrite() const;
     Status migrate();
     qint64 annotatorId(const QString &name);

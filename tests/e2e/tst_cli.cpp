@@ -68,6 +68,7 @@ void tst_Cli::openMojiImportLabelsAndNeighbours()
                                  .object();
     QCOMPARE(info[QStringLiteral("images")].toInt(), 300);
     QVERIFY(info[QStringLiteral("labels")].toInt() > 400);
+    QCOMPARE(info[QStringLiteral("labels_in_use")].toInt(), info[QStringLiteral("labels")].toInt());
     QVERIFY(info[QStringLiteral("label_assignments")].toInt() > 500);
     QCOMPARE(info[QStringLiteral("judgments")].toInt(), 0);
     QCOMPARE(info[QStringLiteral("current_model")].toInt(), 0);
@@ -169,6 +170,8 @@ void tst_Cli::errorsSayWhatToDo_data()
         << QStringList{"import", m_project, nowhere} << 1 << "does not exist";
     QTest::newRow("too many threads")
         << QStringList{"train", "p", "--threads", "100000"} << 2 << "--threads";
+    QTest::newRow("labels without a sub-command")
+        << QStringList{"labels"} << 2 << "labels export PROJECT CSV";
 }
 
 void tst_Cli::errorsSayWhatToDo()

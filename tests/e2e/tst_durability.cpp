@@ -30,6 +30,7 @@ private Q_SLOTS:
     void restoreKeepsThePreviousDatabase();
     void checkFindsAndRepairsDamagedCaches();
     void killedWriterLosesNothing();
+    void killedBulkLabelLoadLosesNothing();
     void killedImportRecovers();
     void killedTrainingKeepsTheProject();
 
@@ -188,6 +189,10 @@ void tst_Durability::checkFindsAndRepairsDamagedCaches()
     const QString folder = m_dir.filePath(QStringLiteral("damaged"));
     QCOMPARE(cli({QStringLiteral("init"), folder}).exitCode, 0);
     QCOMPARE(cli({QStringLiteral("import"), folder, m_images}).exitCode, 0);
+    // Caches built on first use are not problems before that use.
+    const Run fresh = cli({QStringLiteral("check"), folder});
+    QVERIFY2(fresh.exitCode == 0, qPrintable(fresh.out + fresh.err));
+    QVERIFY2(fresh.out.contains(QStringLiteral("not built yet")), qPrintable(fresh.out));
     const Run first = cli({QStringLiteral("check"), folder, QStringLiteral("--repair")});
     QVERIFY2(first.exitCode == 0, qPrintable(first.out + first.err));
     const Run sound = cli({QStringLiteral("check"), folder});
@@ -228,9 +233,35 @@ void tst_Durability::checkFindsAndRepairsDamagedCaches()
     QVERIFY2(after.exitCode == 0, qPrintable(after.out + after.err));
     QVERIFY(after.out.contains(QStringLiteral("thumbnails: ok (40 images)")));
     QVERIFY(after.out.contains(QStringLiteral("index of version 0: ok")));
-    auto project = Project::open(folder);
-    QVERIFY(project);
-    QCOMPARE((*project)->modelVersion(1)->status, QStringLiteral("failed"));
+    {
+        auto project = Project::open(folder);
+        QVERIFY(project);
+        QCOMPARE((*project)->modelVersion(1)->status, QStringLiteral("failed"));
+    }
+
+    // Damaged pages inside the thumbnail cache: found, put aside and rebuilt.
+    const QString thumbs = folder + QStringLiteral("/thumbs.sqlite");
+    {
+        QFile file(thumbs);
+        QVERIFY(file.size() > 6 * 4096);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        file.seek(2 * 4096);
+        file.write(QByteArray(4 * 4096, '\xa5'));
+    }
+    const Run broken = cli({QStringLiteral("check"), folder});
+    QCOMPARE(broken.exitCode, 1);
+    QVERIFY2(broken.out.contains(QStringLiteral("thumbnail cache:")), qPrintable(broken.out));
+    const Run rebuilt = cli({QStringLiteral("check"), folder, QStringLiteral("--repair")});
+    QVERIFY2(rebuilt.exitCode == 0, qPrintable(rebuilt.out + rebuilt.err));
+    QVERIFY2(rebuilt.out.contains(QStringLiteral("40 thumbnails rebuilt")), qPrintable(rebuilt.out));
+    QVERIFY(QFileInfo::exists(thumbs + QStringLiteral(".damaged")));
+
+    // A cache that is not a database at all never keeps anyone from the project.
+    QVERIFY(QFile(thumbs).resize(4096));
+    const Run info = cli({QStringLiteral("info"), folder});
+    QVERIFY2(info.exitCode == 0, qPrintable(info.out + info.err));
+    const Run again = cli({QStringLiteral("check"), folder, QStringLiteral("--repair")});
+    QVERIFY2(again.exitCode == 0, qPrintable(again.out + again.err));
 }
 
 // Kills the process with SIGKILL once it has run for the given time (or has ended).
@@ -296,6 +327,41 @@ void tst_Durability::killedWriterLosesNothing()
         QVERIFY(storedLabels.contains(labels));
     }
     QVERIFY(!judgments.isEmpty());
+}
+
+// A bulk load suspends the by-label index and the count triggers inside its transaction; a
+// kill at any point must leave them in place, the counts exact and every committed load whole.
+void tst_Durability::killedBulkLabelLoadLosesNothing()
+{
+    const QString folder = m_dir.filePath(QStringLiteral("killed-bulk"));
+    QCOMPARE(cli({QStringLiteral("init"), folder}).exitCode, 0);
+    QRandomGenerator random(11);
+
+    qint64 committedAssignments = 0;
+    for (int round = 0; round < 3; ++round) {
+        QProcess loader;
+        loader.start(QStringLiteral(LIKENESS_STORE_HELPER), {QStringLiteral("bulk"), folder});
+        QVERIFY(loader.waitForReadyRead(120000)); // the first load of the round committed
+        killAfter(loader, random.bounded(1, 2000));
+        for (const QString &line : committed(loader.readAllStandardOutput(), "bulk")) {
+            committedAssignments = std::max(committedAssignments,
+                                            line.section(QLatin1Char(' '), 1).toLongLong());
+        }
+
+        verifyReopens(folder);
+        auto project = Project::open(folder);
+        QVERIFY2(project, qPrintable(project.error()));
+        QVERIFY((*project)->miscountedLabels().isEmpty());
+        QVERIFY((*project)->labelAssignmentCount() >= committedAssignments);
+        QCOMPARE((*project)->labelAssignmentCount() % 240000, 0); // loads are whole or absent
+        QSqlQuery schema((*project)->database());
+        QVERIFY(schema.exec(QStringLiteral(
+            "SELECT count(*) FROM sqlite_master WHERE name IN ('image_labels_by_label',"
+            " 'label_counts_in', 'label_counts_out', 'label_counts_moved')")));
+        QVERIFY(schema.next());
+        QCOMPARE(schema.value(0).toInt(), 4);
+    }
+    QVERIFY(committedAssignments > 0);
 }
 
 void tst_Durability::killedImportRecovers()

@@ -180,6 +180,20 @@ void tst_LabelsCsv::exportNeverOverwritesTheProject()
                  qPrintable(status.error()));
     }
 
+    // Links lead nowhere else: one to the database itself, one to the project's folder.
+    const QString links = dir.filePath(QStringLiteral("links"));
+    QVERIFY(QDir().mkpath(links));
+    const QString fileLink = QDir(links).filePath(QStringLiteral("labels.csv"));
+    QVERIFY(QFile::link(project->filePath(QStringLiteral("project.sqlite")), fileLink));
+    const QString folderLink = QDir(links).filePath(QStringLiteral("folder"));
+    QVERIFY(QFile::link(project->folder(), folderLink));
+    for (const QString &path : {fileLink, folderLink + QStringLiteral("/project.sqlite")}) {
+        const Status status = exportLabelsCsv(*project, path, true);
+        QVERIFY2(!status, qPrintable(path));
+        QVERIFY2(status.error().contains(QStringLiteral("own database")),
+                 qPrintable(status.error()));
+    }
+
     const QString existing = dir.filePath(QStringLiteral("existing.csv"));
     writeText(existing, QStringLiteral("precious"));
     const Status refused = exportLabelsCsv(*project, existing);

@@ -148,16 +148,19 @@ void tst_ModelVersion::imageWithoutModelInputIsNotEmbeddedOnEveryLoad()
     QVERIFY(checkProject(*project).embeddingsProblem.isEmpty());
 }
 
-// A repair cannot rebuild the thumbnail of a file that is gone; it marks the image missing,
-// after which the project checks clean instead of failing the same way forever.
+// A repair cannot rebuild the thumbnail of a file that no longer decodes; it marks the image
+// corrupt, after which the project checks clean instead of failing the same way forever.
 void tst_ModelVersion::repairMarksVanishedImagesMissing()
 {
     QTemporaryDir dir;
     const auto project = importColours(dir, 3);
     QVERIFY(project);
-    const QString gone = dir.filePath(QStringLiteral("images/1.png"));
-    const qint64 id = project->imageByPath(gone)->id;
-    QVERIFY(QFile::remove(gone));
+    const QString damaged = dir.filePath(QStringLiteral("images/1.png"));
+    const qint64 id = project->imageByPath(damaged)->id;
+    QFile file(damaged);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write("no longer an image");
+    file.close();
     QVERIFY(project->removeThumbnails({id}));
 
     const CheckReport before = checkProject(*project);
@@ -166,11 +169,22 @@ void tst_ModelVersion::repairMarksVanishedImagesMissing()
     const auto repaired = repairProjectCaches(*project, before, control);
     QVERIFY2(repaired, qPrintable(repaired.error()));
     QCOMPARE(repaired->thumbnailFailures.size(), 1);
-    QCOMPARE(project->image(id)->status, ImageStatus::Missing);
+    QCOMPARE(project->image(id)->status, ImageStatus::Corrupt);
 
     const CheckReport after = checkProject(*project);
     QVERIFY(!after.cachesNeedRepair());
     QCOMPARE(after.okImages, 2);
+
+    // A file that is gone while its thumbnail is still cached is found by the check too.
+    const QString alsoGone = dir.filePath(QStringLiteral("images/2.png"));
+    const qint64 alsoGoneId = project->imageByPath(alsoGone)->id;
+    QVERIFY(QFile::remove(alsoGone));
+    const CheckReport found = checkProject(*project);
+    QCOMPARE(found.missingFiles, QVector<qint64>{alsoGoneId});
+    QVERIFY(found.cachesNeedRepair());
+    QVERIFY(repairProjectCaches(*project, found, control));
+    QCOMPARE(project->image(alsoGoneId)->status, ImageStatus::Missing);
+    QVERIFY(!checkProject(*project).cachesNeedRepair());
 }
 
 // Thumbnails are keyed by image id; after a restore, a cached row whose image the backup does

@@ -64,6 +64,47 @@ int write(Project &project, qint64 count, QTextStream &out, QTextStream &err)
     return 0;
 }
 
+// Bulk label loads of 4,000 images × 60 labels, one new set of labels per load, for ever;
+// prints "bulk N ASSIGNMENTS" after each load has committed.
+int bulk(Project &project, QTextStream &out, QTextStream &err)
+{
+    constexpr int Images = 4000;
+    constexpr int LabelsPerLoad = 60;
+
+    QVector<ImageRecord> records;
+    for (int i = records.size(); i < Images; ++i) {
+        ImageRecord record;
+        record.path = QStringLiteral("/bulk/%1.png").arg(i);
+        record.status = ImageStatus::Ok;
+        records.append(record);
+    }
+    if (Status status = project.upsertImages(records); !status) {
+        err << status.error() << Qt::endl;
+        return 1;
+    }
+
+    for (int load = int(project.labels().size()) / LabelsPerLoad;; ++load) {
+        QVector<QPair<qint64, qint64>> pairs;
+        for (int l = 0; l < LabelsPerLoad; ++l) {
+            const Result<qint64> label =
+                project.labelId(QStringLiteral("bulk%1-%2").arg(load).arg(l), true);
+            if (!label) {
+                err << label.error() << Qt::endl;
+                return 1;
+            }
+            for (const ImageRecord &record : std::as_const(records)) {
+                pairs.append({record.id, *label});
+            }
+        }
+        if (Status status = project.addLabelAssignments(pairs, LabelSource::Imported);
+            !status) {
+            err << status.error() << Qt::endl;
+            return 1;
+        }
+        out << "bulk " << load << " " << project.labelAssignmentCount() << Qt::endl;
+    }
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -73,7 +114,7 @@ int main(int argc, char *argv[])
     QTextStream err(stderr);
     const QStringList arguments = app.arguments();
     if (arguments.size() < 3) {
-        err << "usage: likeness-store-helper hold|write FOLDER [COUNT]\n";
+        err << "usage: likeness-store-helper hold|write|bulk FOLDER [COUNT]\n";
         return 2;
     }
 
@@ -90,6 +131,9 @@ int main(int argc, char *argv[])
     }
     if (arguments[1] == QStringLiteral("write") && arguments.size() > 3) {
         return write(**project, arguments[3].toLongLong(), out, err);
+    }
+    if (arguments[1] == QStringLiteral("bulk")) {
+        return bulk(**project, out, err);
     }
     err << "unknown mode " << arguments[1] << "\n";
     return 2;

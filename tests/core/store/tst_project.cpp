@@ -41,6 +41,7 @@ private Q_SLOTS:
     void olderSchemaIsUpgradedAfterACopy();
     void failedUpgradeChangesNothing();
     void readOnlyFolderOpensReadOnly();
+    void readOnlyFolderShowsWorkLeftInTheLog();
     void fullDatabaseIsReportedAndLosesNothing();
     void fullDiskIsReportedAndLosesNothing();
 
@@ -710,6 +711,60 @@ void tst_Project::readOnlyFolderOpensReadOnly()
     QCOMPARE((*reader)->imageCount(), 3);
     const Status write = (*reader)->setSetting(QStringLiteral("k"), QStringLiteral("v"));
     QVERIFY2(write.error().contains(QStringLiteral("writable place")), qPrintable(write.error()));
+}
+
+// A writer killed before SQLite moved its log into the database leaves committed work in
+// project.sqlite-wal. A read-only folder must show that work, or refuse -- never show less.
+void tst_Project::readOnlyFolderShowsWorkLeftInTheLog()
+{
+    if (::geteuid() != 0) {
+        QSKIP("needs root to mount a folder read-only without changing its permissions");
+    }
+    QTemporaryDir dir;
+    const QString folder = dir.filePath(QStringLiteral("p"));
+    QVERIFY(Project::create(folder));
+    QProcess writer;
+    writer.start(QStringLiteral(LIKENESS_STORE_HELPER),
+                 {QStringLiteral("write"), folder, QStringLiteral("200")});
+    QVERIFY(writer.waitForFinished(120000));
+    QCOMPARE(writer.exitCode(), 0);
+    // The helper exited normally and checkpointed; write more and die without closing.
+    QProcess killed;
+    killed.start(QStringLiteral(LIKENESS_STORE_HELPER),
+                 {QStringLiteral("write"), folder, QStringLiteral("0")});
+    QVERIFY(killed.waitForReadyRead(60000));
+    QTest::qWait(300);
+    killed.kill();
+    QVERIFY(killed.waitForFinished(60000));
+    const QString wal = QDir(folder).filePath(QStringLiteral("project.sqlite-wal"));
+    QVERIFY(QFileInfo(wal).size() > 0);
+    const qint64 judgments = [&] {
+        auto reader = Project::open(folder, Project::OpenMode::ReadOnly);
+        return reader ? (*reader)->judgmentCount() : -1;
+    }();
+    QVERIFY(judgments > 200);
+
+    QVERIFY(run(QStringLiteral("mount"), {QStringLiteral("--bind"), folder, folder}));
+    const auto unmount = qScopeGuard([&] { run(QStringLiteral("umount"), {folder}); });
+    QVERIFY(run(QStringLiteral("mount"),
+                {QStringLiteral("-o"), QStringLiteral("remount,bind,ro"), folder}));
+
+    {
+        auto reader = Project::open(folder, Project::OpenMode::ReadOnly);
+        QVERIFY2(reader, qPrintable(reader.error()));
+        QCOMPARE((*reader)->judgmentCount(), judgments);
+    }
+
+    // Without the log's index SQLite cannot read the log here: a refusal that says why.
+    run(QStringLiteral("umount"), {folder});
+    QVERIFY(QFile::remove(QDir(folder).filePath(QStringLiteral("project.sqlite-shm"))));
+    QVERIFY(run(QStringLiteral("mount"), {QStringLiteral("--bind"), folder, folder}));
+    QVERIFY(run(QStringLiteral("mount"),
+                {QStringLiteral("-o"), QStringLiteral("remount,bind,ro"), folder}));
+    const auto refused = Project::open(folder, Project::OpenMode::ReadOnly);
+    QVERIFY(!refused);
+    QVERIFY2(refused.error().contains(QStringLiteral("not yet in project.sqlite")),
+             qPrintable(refused.error()));
 }
 
 // SQLite reports "database or disk is full" when a database reaches its page limit: the

@@ -20,10 +20,6 @@
         <translation>name</translation>
     </message>
     <message>
-        <source>Tab to show first: neighbours, rate or labels.</source>
-        <translation>Zuerst angezeigter Reiter: neighbours, rate oder labels.</translation>
-    </message>
-    <message>
         <source>tab</source>
         <translation>reiter</translation>
     </message>
@@ -42,6 +38,141 @@
     <message>
         <source>%1 is not a Likeness project folder.</source>
         <translation>%1 ist kein Likeness-Projektordner.</translation>
+    </message>
+    <message>
+        <source>Tab to show first: neighbours, rate, labels or map.</source>
+        <translation>Zuerst angezeigter Reiter: neighbours, rate, labels oder map.</translation>
+    </message>
+</context>
+<context>
+    <name>likeness::EmbeddingMap</name>
+    <message>
+        <source>PCA</source>
+        <translation>PCA</translation>
+    </message>
+    <message>
+        <source>t-SNE</source>
+        <translation>t-SNE</translation>
+    </message>
+    <message>
+        <source>PCA: the two directions in which the embeddings vary most; quick.
+t-SNE: keeps similar images together; takes about a minute per 100,000 images.</source>
+        <translation>PCA: die beiden Richtungen, in denen die Embeddings am stärksten streuen; schnell.
+t-SNE: hält ähnliche Bilder beisammen; braucht etwa eine Minute je 100.000 Bilder.</translation>
+    </message>
+    <message>
+        <source>Map layout</source>
+        <translation>Kartenanordnung</translation>
+    </message>
+    <message>
+        <source>Colour by label</source>
+        <translation>Nach Label färben</translation>
+    </message>
+    <message>
+        <source>Colour by annotator agreement</source>
+        <translation>Nach Übereinstimmung der Annotatoren färben</translation>
+    </message>
+    <message>
+        <source>Colour by change since previous version</source>
+        <translation>Nach Änderung seit der vorigen Version färben</translation>
+    </message>
+    <message>
+        <source>What the colour of a point tells</source>
+        <translation>Was die Farbe eines Punktes bedeutet</translation>
+    </message>
+    <message>
+        <source>Map colouring</source>
+        <translation>Kartenfärbung</translation>
+    </message>
+    <message>
+        <source>&amp;Lasso</source>
+        <translation>&amp;Lasso</translation>
+    </message>
+    <message>
+        <source>Select images by drawing around them (or hold Shift and drag); hold Ctrl to add to the selection</source>
+        <translation>Bilder auswählen, indem Sie sie umkreisen (oder mit gedrückter Umschalttaste ziehen); mit Strg zur Auswahl hinzufügen</translation>
+    </message>
+    <message>
+        <source>Show &amp;All</source>
+        <translation>&amp;Alles zeigen</translation>
+    </message>
+    <message>
+        <source>Zoom out to show every point (key 0)</source>
+        <translation>Herauszoomen, bis alle Punkte zu sehen sind (Taste 0)</translation>
+    </message>
+    <message>
+        <source>Map legend</source>
+        <translation>Kartenlegende</translation>
+    </message>
+    <message>
+        <source>What each colour stands for, with the number of images</source>
+        <translation>Wofür jede Farbe steht, mit der Zahl der Bilder</translation>
+    </message>
+    <message>
+        <source>No map yet.
+Open a project and import images (File → Import Folder…): the map of the current model version is then computed in the background.</source>
+        <translation>Noch keine Karte.
+Öffnen Sie ein Projekt und importieren Sie Bilder (Datei → Ordner importieren…): Die Karte der aktuellen Modellversion wird dann im Hintergrund berechnet.</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>other labels</source>
+        <translation>andere Labels</translation>
+    </message>
+    <message>
+        <source>no label</source>
+        <translation>kein Label</translation>
+    </message>
+    <message>
+        <source>annotators disagree</source>
+        <translation>Annotatoren uneinig</translation>
+    </message>
+    <message>
+        <source>annotators agree</source>
+        <translation>Annotatoren einig</translation>
+    </message>
+    <message>
+        <source>judged by one annotator</source>
+        <translation>von einem Annotator beurteilt</translation>
+    </message>
+    <message>
+        <source>not judged</source>
+        <translation>nicht beurteilt</translation>
+    </message>
+    <message>
+        <source>no earlier version to compare with</source>
+        <translation>keine frühere Version zum Vergleich</translation>
+    </message>
+    <message>
+        <source>stayed (&lt; 10% of the map&apos;s radius)</source>
+        <translation>geblieben (&lt; 10 % des Kartenradius)</translation>
+    </message>
+    <message>
+        <source>moved a little (10–25%)</source>
+        <translation>wenig bewegt (10–25 %)</translation>
+    </message>
+    <message>
+        <source>moved (25–50%)</source>
+        <translation>bewegt (25–50 %)</translation>
+    </message>
+    <message>
+        <source>moved far (&gt; 50%)</source>
+        <translation>weit bewegt (&gt; 50 %)</translation>
+    </message>
+    <message>
+        <source>new since version %1</source>
+        <translation>neu seit Version %1</translation>
+    </message>
+    <message>
+        <source>%1 images · version %2 · %3</source>
+        <translation>%1 Bilder · Version %2 · %3</translation>
+    </message>
+    <message>
+        <source> · %1 selected</source>
+        <translation> · %1 ausgewählt</translation>
     </message>
 </context>
 <context>
@@ -502,6 +633,49 @@ Datei → Neues Projekt… oder Datei → Projekt öffnen…</translation>
     <message>
         <source>Make the answer or label change you took back again</source>
         <translation>Zurückgenommene Antwort oder Label-Änderung wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation>Karte</translation>
+    </message>
+    <message>
+        <source>All images on a plane, similar ones close together; lasso images to label them</source>
+        <translation>Alle Bilder auf einer Ebene, ähnliche nah beieinander; Bilder mit dem Lasso auswählen, um sie zu labeln</translation>
+    </message>
+    <message>
+        <source>No map: %1</source>
+        <translation>Keine Karte: %1</translation>
+    </message>
+    <message>
+        <source>Computing the map of model version %1…</source>
+        <translation>Die Karte der Modellversion %1 wird berechnet…</translation>
+    </message>
+    <message>
+        <source>Computing the map</source>
+        <translation>Karte berechnen</translation>
+    </message>
+</context>
+<context>
+    <name>likeness::MapCanvas</name>
+    <message>
+        <source>Embedding map</source>
+        <translation>Embedding-Karte</translation>
+    </message>
+    <message>
+        <source>Every image as a point; similar images lie close together. Arrow keys pan, + and - zoom, 0 shows everything, Shift+drag selects with a lasso, Escape clears the selection.</source>
+        <translation>Jedes Bild als Punkt; ähnliche Bilder liegen nah beieinander. Pfeiltasten verschieben, + und - zoomen, 0 zeigt alles, Umschalt+Ziehen wählt mit dem Lasso aus, Escape hebt die Auswahl auf.</translation>
+    </message>
+    <message>
+        <source>Drag to pan, turn the wheel to zoom, Shift+drag to select</source>
+        <translation>Ziehen zum Verschieben, Mausrad zum Zoomen, Umschalt+Ziehen zum Auswählen</translation>
+    </message>
+    <message>
+        <source>Image %1</source>
+        <translation>Bild %1</translation>
+    </message>
+    <message>
+        <source>Image %1 — %2</source>
+        <translation>Bild %1 — %2</translation>
     </message>
 </context>
 <context>

@@ -168,6 +168,7 @@ void TripletRater::setProject(Project *project)
     m_project = project;
     m_thumbnails.setProject(project);
     m_sampler.reset();
+    m_anchorImages.clear();
     m_triplet.reset();
     m_sessionCount = 0;
     nextTriplet();
@@ -183,6 +184,20 @@ void TripletRater::invalidateSampler()
 {
     m_sampler.reset();
     if (!m_triplet && m_project) {
+        nextTriplet();
+    }
+}
+
+void TripletRater::setAnchorImages(const QVector<qint64> &imageIds)
+{
+    m_anchorImages = imageIds;
+    if (m_sampler) {
+        m_sampler->setAnchorPool(m_anchorImages);
+    }
+
+    // A triplet about an image outside the new pool makes way at once.
+    if (m_project && (!m_triplet || (!imageIds.isEmpty()
+                                     && !imageIds.contains(m_triplet->anchorId)))) {
         nextTriplet();
     }
 }
@@ -204,6 +219,7 @@ void TripletRater::nextTriplet()
     if (!m_sampler) {
         m_sampler = std::make_unique<TripletSampler>(*m_project, m_data,
                                                      QRandomGenerator::global()->generate64());
+        m_sampler->setAnchorPool(m_anchorImages);
     }
     const std::optional<TripletProposal> proposal = m_sampler->next();
     if (!proposal) {

@@ -47,6 +47,10 @@ public:
     void setVersionData(std::shared_ptr<const VersionData> data);
     // Makes the next proposal read the project's images and labels again.
     void invalidateSampler();
+    // Asks only about anchors among these images (e.g. a lasso selection on the map) from
+    // the next triplet on; empty: anchors from every image again.
+    void setAnchorImages(const QVector<qint64> &imageIds);
+    QVector<qint64> anchorImages() const { return m_anchorImages; }
 
     QString annotator() const { return m_annotator; }
     void setAnnotator(const QString &name);
@@ -90,6 +94,7 @@ private:
     Project *m_project = nullptr;
     std::shared_ptr<const VersionData> m_data;
     std::unique_ptr<TripletSampler> m_sampler; // null until needed or after invalidation
+    QVector<qint64> m_anchorImages; // anchors only from these; empty: from every image
     QString m_annotator;
 
     std::optional<TripletProposal> m_triplet;

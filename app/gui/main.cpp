@@ -80,7 +80,8 @@ Options parseCommandLine(const QApplication &app)
         CommandLine::tr("Name stored with your judgments and labels (default: your user name)."),
         CommandLine::tr("name"));
     const QCommandLineOption tab(
-        QStringLiteral("tab"), CommandLine::tr("Tab to show first: neighbours, rate or labels."),
+        QStringLiteral("tab"),
+        CommandLine::tr("Tab to show first: neighbours, rate, labels or map."),
         CommandLine::tr("tab"), QStringLiteral("neighbours"));
     const QCommandLineOption screenshot(
         QStringLiteral("screenshot"),
@@ -90,7 +91,7 @@ Options parseCommandLine(const QApplication &app)
     parser.process(app);
 
     const QStringList tabs = {QStringLiteral("neighbours"), QStringLiteral("rate"),
-                              QStringLiteral("labels")};
+                              QStringLiteral("labels"), QStringLiteral("map")};
     if (parser.positionalArguments().size() > 1 || !tabs.contains(parser.value(tab))) {
         parser.showHelp(1);
     }

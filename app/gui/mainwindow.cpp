@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "embeddingmap.h"
 #include "gallerymodel.h"
 #include "galleryview.h"
 #include "guilogging.h"
@@ -9,6 +10,7 @@
 #include "jobbar.h"
 #include "labeleditor.h"
 #include "ml/modelversion.h"
+#include "ml/projection.h"
 #include "ml/trainer.h"
 #include "neighbourview.h"
 #include "store/project.h"
@@ -183,10 +185,14 @@ void MainWindow::createCentralArea()
     m_tabs->addTab(m_neighbours, tr("Neighbours"));
     m_tabs->addTab(m_rater, tr("Rate Triplets"));
     m_tabs->addTab(m_labels, tr("Labels"));
+    m_map = new EmbeddingMap;
+    m_tabs->addTab(m_map, tr("Map"));
     m_tabs->setTabToolTip(int(Tab::Neighbours), tr("The most similar images to the current one"));
     m_tabs->setTabToolTip(int(Tab::Rate), tr("Tell which of two images is more similar to a "
                                              "third one; keys 1, 2, T, S"));
     m_tabs->setTabToolTip(int(Tab::Labels), tr("Add and remove labels of the selected images"));
+    m_tabs->setTabToolTip(int(Tab::Map), tr("All images on a plane, similar ones close "
+                                            "together; lasso images to label them"));
     connect(m_tabs, &QTabWidget::currentChanged, this, [this](int index) {
         if (index == int(Tab::Rate)) {
             m_rater->setFocus();
@@ -206,6 +212,10 @@ void MainWindow::createCentralArea()
     connect(m_neighbours, &NeighbourView::imageActivated, m_gallery, &GalleryView::selectImage);
     connect(m_neighbours, &NeighbourView::neighbourJudged, m_rater, &TripletRater::storeJudgment);
     connect(m_labels, &LabelEditor::labelsChanged, m_rater, &TripletRater::invalidateSampler);
+    connect(m_labels, &LabelEditor::labelsChanged, m_map, &EmbeddingMap::refreshColours);
+    connect(m_map, &EmbeddingMap::selectionChanged, m_labels, &LabelEditor::setImages);
+    connect(m_map, &EmbeddingMap::selectionChanged, m_rater, &TripletRater::setAnchorImages);
+    connect(m_map, &EmbeddingMap::methodChanged, this, &MainWindow::computeMap);
 
     m_jobBar = new JobBar;
     m_imagesLabel = new QLabel;
@@ -216,6 +226,11 @@ void MainWindow::createCentralArea()
     statusBar()->addPermanentWidget(m_imagesLabel);
     statusBar()->addPermanentWidget(m_versionLabel);
     connect(m_jobBar, &JobBar::runningChanged, this, &MainWindow::updateActions);
+    connect(m_jobBar, &JobBar::runningChanged, this, [this](bool running) {
+        if (!running && m_mapWanted) {
+            computeMap();
+        }
+    });
 }
 
 void MainWindow::createMenus()
@@ -508,8 +523,44 @@ void MainWindow::loadCurrentVersion()
         m_neighbours->setVersionData(m_versionData);
         m_rater->setVersionData(m_versionData);
         updateStatus();
+        computeMap();
     };
     m_jobBar->start<Data>(tr("Loading model version %1").arg(version), work, done);
+}
+
+void MainWindow::computeMap()
+{
+    m_mapWanted = m_project && m_versionData;
+    if (!m_mapWanted || isBusy()) {
+        return;
+    }
+    m_mapWanted = false;
+
+    using Map = std::shared_ptr<const VersionMap>;
+    const QString folder = m_project->folder();
+    const std::shared_ptr<const VersionData> data = m_versionData;
+    const ProjectionMethod method = m_map->method();
+    auto work = [folder, data, method](JobControl &control) {
+        return withOwnProject<Map>(folder, [&](Project &project) -> Result<Map> {
+            Result<VersionMap> map = loadVersionMap(project, data->embeddings, method, control);
+            if (!map) {
+                return Result<Map>::failure(map.error());
+            }
+            return Map(std::make_shared<const VersionMap>(std::move(*map)));
+        });
+    };
+    auto done = [this, folder](Result<Map> result) {
+        if (!m_project || m_project->folder() != folder) {
+            return;
+        }
+        if (result) {
+            m_map->setVersionMap(*result);
+        } else {
+            m_map->showMessage(tr("No map: %1").arg(result.error()));
+        }
+    };
+    m_map->showMessage(tr("Computing the map of model version %1…").arg(data->version));
+    m_jobBar->start<Map>(tr("Computing the map"), work, done);
 }
 
 void MainWindow::changeAnnotator()
@@ -549,6 +600,7 @@ void MainWindow::setProject(std::unique_ptr<Project> project)
     m_neighbours->setProject(m_project.get());
     m_rater->setProject(m_project.get());
     m_labels->setProject(m_project.get());
+    m_map->setProject(m_project.get());
     previous.reset();
 
     if (m_project) {

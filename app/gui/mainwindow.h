@@ -12,6 +12,7 @@ class QTabWidget;
 
 namespace likeness {
 
+class EmbeddingMap;
 class GalleryModel;
 class GalleryView;
 class JobBar;
@@ -21,8 +22,8 @@ class Project;
 class TripletRater;
 struct VersionData;
 
-// The application window: the gallery on the left, neighbours, the triplet rater and the
-// label editor in tabs on the right, and the running job and current model version in the
+// The application window: the gallery on the left, neighbours, the triplet rater, the
+// label editor and the embedding map in tabs on the right, and the running job and current model version in the
 // status bar.
 //
 // The window owns the GUI thread's Project connection and hands it to the widgets. Long
@@ -34,7 +35,7 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 
 public:
-    enum class Tab { Neighbours, Rate, Labels };
+    enum class Tab { Neighbours, Rate, Labels, Map };
 
     explicit MainWindow(const QString &annotator, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -64,6 +65,7 @@ private:
     void createDemoProject();
     void trainModel();
     void loadCurrentVersion();
+    void computeMap();
     void changeAnnotator();
     void about();
 
@@ -84,6 +86,8 @@ private:
     NeighbourView *m_neighbours = nullptr;
     TripletRater *m_rater = nullptr;
     LabelEditor *m_labels = nullptr;
+    EmbeddingMap *m_map = nullptr;
+    bool m_mapWanted = false; // a map job waits for the running job to end
     QSplitter *m_splitter = nullptr;
     QTabWidget *m_tabs = nullptr;
     JobBar *m_jobBar = nullptr;

@@ -3,6 +3,8 @@
 #include "logging.h"
 #include "store/project.h"
 
+#include <algorithm>
+
 namespace likeness {
 
 namespace {
@@ -27,6 +29,24 @@ TripletSampler::TripletSampler(const Project &project, std::shared_ptr<const Ver
 qint64 TripletSampler::randomImage()
 {
     return m_imageIds[qsizetype(m_random.bounded(quint64(m_imageIds.size())))];
+}
+
+qint64 TripletSampler::randomAnchor()
+{
+    if (m_anchorPool.isEmpty()) {
+        return randomImage();
+    }
+    return m_anchorPool[qsizetype(m_random.bounded(quint64(m_anchorPool.size())))];
+}
+
+void TripletSampler::setAnchorPool(const QVector<qint64> &imageIds)
+{
+    m_anchorPool.clear();
+    for (qint64 id : imageIds) {
+        if (std::binary_search(m_imageIds.cbegin(), m_imageIds.cend(), id)) {
+            m_anchorPool.append(id);
+        }
+    }
 }
 
 std::optional<TripletProposal> TripletSampler::next()
@@ -57,7 +77,7 @@ std::optional<TripletProposal> TripletSampler::next()
 std::optional<TripletProposal> TripletSampler::randomTriplet()
 {
     for (int attempt = 0; attempt < 32; ++attempt) {
-        const qint64 anchor = randomImage();
+        const qint64 anchor = randomAnchor();
         const qint64 first = randomImage();
         const qint64 second = randomImage();
         if (anchor != first && anchor != second && first != second) {
@@ -70,7 +90,7 @@ std::optional<TripletProposal> TripletSampler::randomTriplet()
 std::optional<TripletProposal> TripletSampler::labelTriplet()
 {
     for (int attempt = 0; attempt < 32; ++attempt) {
-        const qint64 anchor = randomImage();
+        const qint64 anchor = randomAnchor();
         const QSet<qint64> labels = m_labelsOf.value(anchor);
         if (labels.isEmpty()) {
             continue;
@@ -95,7 +115,7 @@ std::optional<TripletProposal> TripletSampler::neighbourTriplet()
         return std::nullopt;
     }
     for (int attempt = 0; attempt < 8; ++attempt) {
-        const qint64 anchor = randomImage();
+        const qint64 anchor = randomAnchor();
         const auto neighbours = neighboursOfImage(*m_data, anchor, NeighbourPool);
         if (!neighbours || neighbours->size() < 2) {
             continue;

@@ -35,13 +35,19 @@ public:
     std::optional<TripletProposal> next();
     qint64 imageCount() const { return m_imageIds.size(); }
 
+    // Anchors come only from these images (those of them that are ok) while any is left;
+    // candidates still come from every image. Empty: anchors from every image.
+    void setAnchorPool(const QVector<qint64> &imageIds);
+
 private:
     std::optional<TripletProposal> randomTriplet();
     std::optional<TripletProposal> labelTriplet();
     std::optional<TripletProposal> neighbourTriplet();
     qint64 randomImage();
+    qint64 randomAnchor();
 
     QVector<qint64> m_imageIds;
+    QVector<qint64> m_anchorPool; // ok images only; empty: every image
     QHash<qint64, QSet<qint64>> m_labelsOf;
     QHash<qint64, QVector<qint64>> m_imagesOfLabel;
     std::shared_ptr<const VersionData> m_data;

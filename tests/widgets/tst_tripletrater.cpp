@@ -25,6 +25,7 @@ private Q_SLOTS:
     void redoRestoresJudgment();
     void judgmentFromNeighboursIsStoredAndUndoable();
     void tooFewImagesShowsNoTriplet();
+    void anchorsComeFromMapSelection();
 
 private:
     // A shown rater on the test project, with focus.
@@ -207,6 +208,31 @@ void tst_TripletRater::tooFewImagesShowsNoTriplet()
 
     QTest::keyClick(&rater, '1');
     QCOMPARE(small.project().judgmentCount(), 0);
+}
+
+void tst_TripletRater::anchorsComeFromMapSelection()
+{
+    TripletRater rater;
+    QVERIFY(showRater(rater));
+    const QVector<qint64> ids = m_test->project().imageIds();
+    const QVector<qint64> pool = {ids[2], ids[5]};
+
+    // While a selection is set, every anchor comes from it; answers keep the rater going.
+    rater.setAnchorImages(pool);
+    for (int i = 0; i < 12; ++i) {
+        QVERIFY(rater.currentTriplet());
+        QVERIFY(pool.contains(rater.currentTriplet()->anchorId));
+        QTest::keyClick(&rater, i % 2 ? '1' : '2');
+    }
+
+    // An empty selection lets anchors come from every image again.
+    rater.setAnchorImages({});
+    QSet<qint64> anchors;
+    for (int i = 0; i < 40; ++i) {
+        anchors.insert(rater.currentTriplet()->anchorId);
+        QTest::keyClick(&rater, 's');
+    }
+    QVERIFY(anchors.size() > 2);
 }
 
 QTEST_MAIN(tst_TripletRater)

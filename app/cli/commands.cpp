@@ -1,5 +1,6 @@
 #include "commands.h"
 
+#include "imaging/decoder.h"
 #include "io/demo.h"
 #include "io/importer.h"
 #include "io/projectcheck.h"
@@ -311,8 +312,10 @@ int runImport(const QStringList &arguments)
     }
     if (parser.isSet(maxPixelsOption)) {
         options.maxPixels = parser.value(maxPixelsOption).toLongLong(&valid);
-        if (!valid || options.maxPixels < 1) {
-            err() << Cli::tr("--max-pixels needs a positive number.") << "\n";
+        if (!valid || options.maxPixels < 1 || options.maxPixels > MaxPixelsCeiling) {
+            err() << Cli::tr("--max-pixels needs a number from 1 to %1 (one gigapixel: about "
+                             "4 GB of memory for each image being decoded).")
+                         .arg(MaxPixelsCeiling) << "\n";
             return ExitUsage;
         }
     }
@@ -1243,8 +1246,9 @@ int runDemo(const QStringList &arguments)
     bool ok = false;
     const int limit = parser.value(QStringLiteral("limit")).toInt(&ok);
     const auto settings = trainSettings(parser);
-    if (!ok || !settings) {
-        err() << Cli::tr("--limit takes a whole number; --epochs one of at least 1, --batch-size "
+    if (!ok || limit < 10 || !settings) {
+        err() << Cli::tr("--limit takes a whole number of at least 10; --epochs one of at least "
+                         "1, --batch-size "
                          "one of at least 2 and --threads one from 0 (every core) to %1.")
                      .arg(4 * QThread::idealThreadCount())
               << "\n";

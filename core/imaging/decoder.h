@@ -23,6 +23,10 @@ struct DecodeOptions
     qint64 maxPixels = 178956970;
 };
 
+// The most any pixel limit may allow: one gigapixel, about 4 GB per image being decoded (and
+// one image is decoded per thread). Larger limits are refused where they are set.
+inline constexpr qint64 MaxPixelsCeiling = 1000000000;
+
 // Everything the importer learns from one image file.
 struct DecodedImage
 {

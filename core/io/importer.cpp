@@ -6,18 +6,19 @@
 #include "store/project.h"
 
 #include <QDateTime>
-#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QFuture>
 #include <QSaveFile>
 #include <QSet>
 #include <QSqlQuery>
+#include <QStringDecoder>
 #include <QThread>
 #include <QThreadPool>
 #include <QtConcurrent/QtConcurrentMap>
 
 #include <algorithm>
+#include <filesystem>
 
 namespace likeness {
 
@@ -94,24 +95,47 @@ private:
 // says why they were not imported.
 QVector<Candidate> collectFiles(const QStringList &paths, QVector<SkippedFile> &skipped)
 {
+    // Qt reads file names as UTF-8 and leaves out names with other bytes (say Latin-1 from an
+    // old disk), which could not be opened by name anyway; the walk sees their bytes, so that
+    // they are reported instead of silently missing.
+    namespace fs = std::filesystem;
+    const QString badName = QStringLiteral("the file name is not valid UTF-8, so it cannot be "
+                                           "opened by name; rename it (e.g. with convmv)");
     QStringList files;
     for (const QString &path : paths) {
         const QFileInfo info(path);
         if (info.isDir()) {
-            QDirIterator it(path,
-                            QDir::Files | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot,
-                            QDirIterator::Subdirectories);
-            while (it.hasNext()) {
-                const QString file = it.next();
-                if (ImageSuffixes.contains(QFileInfo(file).suffix().toLower())) {
+            std::error_code error;
+            fs::recursive_directory_iterator it(QFile::encodeName(path).toStdString(),
+                                                fs::directory_options::skip_permission_denied,
+                                                error);
+            for (; !error && it != fs::recursive_directory_iterator(); it.increment(error)) {
+                const std::string &bytes = it->path().native();
+                QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+                const QString file = utf8(QByteArrayView(bytes.data(), qsizetype(bytes.size())));
+                std::error_code typeError;
+                const bool folder = it->is_directory(typeError);
+                if (utf8.hasError()) {
+                    skipped.append({file, ImageStatus::Unsupported, badName});
+                    if (folder) {
+                        it.disable_recursion_pending(); // one line for the folder is enough
+                    }
+                } else if (!folder && ImageSuffixes.contains(QFileInfo(file).suffix().toLower())) {
                     files.append(QFileInfo(file).absoluteFilePath());
                 }
+            }
+            if (error) {
+                skipped.append({path, ImageStatus::Unsupported,
+                                QStringLiteral("the folder could not be read to its end: %1")
+                                    .arg(QString::fromStdString(error.message()))});
             }
         } else if (info.exists() || info.isSymLink()) {
             files.append(info.absoluteFilePath());
         } else {
             skipped.append({path, ImageStatus::Missing,
-                            QStringLiteral("no such file or folder")});
+                            path.contains(QChar::ReplacementCharacter)
+                                ? badName
+                                : QStringLiteral("no such file or folder")});
         }
     }
     std::sort(files.begin(), files.end());
@@ -232,6 +256,7 @@ Status writeBatch(Project &project, Known &known, HashLookup &hashes,
     QVector<qint64> ids;
     QVector<QByteArray> thumbnails;
     QVector<QByteArray> inputs;
+    QVector<qint64> unusable; // known images that can no longer be read keep no thumbnail
     for (qsizetype i = 0; i < records.size(); ++i) {
         const ImageRecord &record = records[i];
         const DecodedImage &image = decoded[i].image;
@@ -239,6 +264,9 @@ Status writeBatch(Project &project, Known &known, HashLookup &hashes,
         if (!image.ok) {
             report.skipped.append({record.path, image.status, image.error});
             qCInfo(lcImport) << "skipped" << record.path << image.error;
+            if (wasKnown[i]) {
+                unusable.append(record.id);
+            }
             continue;
         }
         if (!movedPaths.contains(record.path)) {
@@ -252,6 +280,9 @@ Status writeBatch(Project &project, Known &known, HashLookup &hashes,
         ids.append(record.id);
         thumbnails.append(image.thumbnail);
         inputs.append(image.modelInput);
+    }
+    if (Status status = project.removeThumbnails(unusable); !status) {
+        return status;
     }
     return project.storeThumbnails(ids, thumbnails, inputs);
 }
@@ -328,8 +359,9 @@ Result<ImportReport> importImages(Project &project, const QStringList &paths,
     qCInfo(lcImport) << "importing" << candidates.size() << "files from" << paths << "with"
                      << threads << "threads, pixel limit" << options.maxPixels;
 
-    // Files recorded by an earlier (possibly interrupted) import and not changed since are
-    // not read again; those that could not be used are reported again from their record.
+    // Files recorded ok by an earlier (possibly interrupted) import and not changed since are
+    // not read again. Those that could not be used are read again every time: the pixel limit
+    // or the decoders may have changed since, and they are few.
     QVector<Candidate> toDecode;
     ThumbnailLookup thumbnails(project);
     for (const Candidate &file : candidates) {
@@ -338,10 +370,6 @@ Result<ImportReport> importImages(Project &project, const QStringList &paths,
                           && stored->mtime == file.mtime;
         if (same && stored->status == ImageStatus::Ok && thumbnails.isCached(*stored)) {
             ++report.unchanged;
-        } else if (same && (stored->status == ImageStatus::Corrupt
-                            || stored->status == ImageStatus::Unsupported)) {
-            ++report.unchanged;
-            report.skipped.append({file.path, stored->status, stored->error});
         } else {
             toDecode.append(file);
         }
@@ -349,7 +377,7 @@ Result<ImportReport> importImages(Project &project, const QStringList &paths,
 
     QThreadPool pool;
     pool.setMaxThreadCount(threads);
-    const DecodeOptions decodeOptions{options.maxPixels};
+    const DecodeOptions decodeOptions{std::min(options.maxPixels, MaxPixelsCeiling)};
     const auto startBatch = [&](qsizetype from) {
         return QtConcurrent::mapped(&pool, toDecode.mid(from, BatchSize),
                                     [decodeOptions](const Candidate &file) {

@@ -258,6 +258,11 @@ void tst_Cli::errorsSayWhatToDo_data()
     QTest::newRow("undo of a change that does not exist")
         << QStringList{"labels", "undo", m_project, "--change", "999999"} << 1
         << "no label change 999999";
+    QTest::newRow("pixel limit past the ceiling")
+        << QStringList{"import", m_project, m_data, "--max-pixels", "5000000000"} << 2
+        << "one gigapixel";
+    QTest::newRow("demo with too few images")
+        << QStringList{"demo", nowhere, "--limit", "0"} << 2 << "at least 10";
     QTest::newRow("labels without a sub-command")
         << QStringList{"labels"} << 2 << "labels export PROJECT CSV";
 }

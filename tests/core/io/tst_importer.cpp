@@ -6,6 +6,7 @@
 #include "testimages.h"
 
 #include <QBuffer>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QImage>
@@ -14,6 +15,9 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <sys/stat.h>
 
@@ -24,6 +28,7 @@ class tst_Importer : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void nonUtf8NameIsReportedNotIgnored();
     void init();
     void badFilesAreRecordedAndImportGoesOn_data();
     void badFilesAreRecordedAndImportGoesOn();
@@ -40,7 +45,7 @@ private Q_SLOTS:
     void linkedFileIsADuplicate();
     void movedFileIsFoundByContent();
     void fileDamagedAfterImportIsRecordedAsCorrupt();
-    void unchangedBadFilesAreReportedWithoutReadingThem();
+    void badFilesAreReadAgainSoANewLimitApplies();
     void imageWithoutThumbnailIsReadAgain();
     void pixelLimitIsAnOption();
     void reportIsSavedAsCsv();
@@ -90,6 +95,26 @@ void tst_Importer::writeBytes(const QString &name, const QByteArray &bytes)
     QFile file(m_dir->filePath(QStringLiteral("images/") + name));
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write(bytes);
+}
+
+// A name in another encoding cannot be opened through Qt; it must be reported, not dropped.
+void tst_Importer::nonUtf8NameIsReportedNotIgnored()
+{
+    writeImage(QStringLiteral("fine.png"), Qt::red);
+    const QByteArray latin1 =
+        QFile::encodeName(m_dir->filePath(QStringLiteral("images"))) + "/caf\xe9.png";
+    const int fd = ::open(latin1.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    QVERIFY(fd >= 0);
+    ::close(fd);
+
+    JobControl control;
+    const auto report = importImages(*m_project, {m_dir->filePath(QStringLiteral("images"))},
+                                     control);
+    QVERIFY(report);
+    QCOMPARE(report->added, 1);
+    QCOMPARE(report->skipped.size(), 1);
+    QVERIFY2(report->skipped.first().reason.contains(QStringLiteral("not valid UTF-8")),
+             qPrintable(report->skipped.first().reason));
 }
 
 void tst_Importer::badFilesAreRecordedAndImportGoesOn_data()
@@ -412,23 +437,42 @@ void tst_Importer::fileDamagedAfterImportIsRecordedAsCorrupt()
     QCOMPARE(m_project->imageCount(ImageStatus::Ok), 0);
 }
 
-void tst_Importer::unchangedBadFilesAreReportedWithoutReadingThem()
+// Files that could not be used are read again by every import: a pixel limit raised since
+// (or a decoder that learned their format) lets them in, and the summary still adds up.
+void tst_Importer::badFilesAreReadAgainSoANewLimitApplies()
 {
-    writeImage(QStringLiteral("fine.png"), Qt::red);
+    const QString fine = writeImage(QStringLiteral("fine.png"), Qt::red);
     writeBytes(QStringLiteral("broken.png"), "not a png at all");
     JobControl control;
+    ImportOptions tight;
+    tight.maxPixels = 4;
     const auto first = importImages(*m_project, {m_dir->filePath(QStringLiteral("images"))},
-                                    control);
+                                    control, tight);
     QVERIFY(first);
-    QCOMPARE(first->skipped.size(), 1);
+    QCOMPARE(first->skipped.size(), 2);
+    QCOMPARE(m_project->imageByPath(fine)->status, ImageStatus::Unsupported);
 
     const auto again = importImages(*m_project, {m_dir->filePath(QStringLiteral("images"))},
                                     control);
     QVERIFY(again);
-    QCOMPARE(again->unchanged, 2);
+    QCOMPARE(m_project->imageByPath(fine)->status, ImageStatus::Ok);
     QCOMPARE(again->skipped.size(), 1);
     QCOMPARE(again->skipped.first().status, ImageStatus::Unsupported);
-    QCOMPARE(again->skipped.first().reason, first->skipped.first().reason);
+    QCOMPARE(again->unchanged, 0);
+    QCOMPARE(again->added + again->updated + again->unchanged + qint64(again->skipped.size()),
+             again->filesSeen);
+
+    // An image that can no longer be read keeps no thumbnail of what it was.
+    const qint64 id = m_project->imageByPath(fine)->id;
+    QVERIFY(!m_project->thumbnail(id).isEmpty());
+    QFile damaged(fine);
+    QVERIFY(damaged.resize(20));
+    QFile(fine).setFileTime(QDateTime::currentDateTime().addSecs(60),
+                            QFileDevice::FileModificationTime);
+    QVERIFY(importImages(*m_project, {m_dir->filePath(QStringLiteral("images"))}, control));
+    QVERIFY(m_project->image(id)->status != ImageStatus::Ok);
+    QVERIFY(m_project->thumbnail(id).isEmpty());
+    QVERIFY(m_project->staleThumbnails().isEmpty());
 }
 
 // An import killed after recording images but before caching their thumbnails leaves ok

@@ -23,8 +23,8 @@ class TripletRater;
 struct VersionData;
 
 // The application window: the gallery on the left, neighbours, the triplet rater, the
-// label editor and the embedding map in tabs on the right, and the running job and current model version in the
-// status bar.
+// label editor and the embedding map in tabs on the right, and the running job and current
+// model version in the status bar.
 //
 // The window owns the GUI thread's Project connection and hands it to the widgets. Long
 // work (import, demo data, training, loading a model version) runs as a JobBar job that

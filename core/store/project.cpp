@@ -1256,7 +1256,8 @@ Status checkIds(sqlite3 *handle, const QVector<QPair<qint64, qint64>> &sorted)
         if (!labels.contains(pair.second)) {
             return Status::failure(QStringLiteral("Cannot label image %1 with label %2: the "
                                                   "project has no label with that id. Nothing "
-                                                  "was labelled.").arg(pair.first).arg(pair.second));
+                                                  "was labelled.")
+                                       .arg(pair.first).arg(pair.second));
         }
     }
     return {};

@@ -93,9 +93,9 @@ int main(int argc, char *argv[])
     const int files = parser.value(filesOption).toInt();
     const int bad = std::min(files, parser.value(badOption).toInt());
 
-    QTemporaryDir temporary(parser.isSet(dirOption)
-                                ? QDir(parser.value(dirOption)).filePath(QStringLiteral("gui-XXXXXX"))
-                                : QDir::tempPath() + QStringLiteral("/gui-XXXXXX"));
+    const QString base =
+        parser.isSet(dirOption) ? QDir(parser.value(dirOption)).absolutePath() : QDir::tempPath();
+    QTemporaryDir temporary(base + QStringLiteral("/gui-XXXXXX"));
     QTextStream err(stderr);
     QTextStream out(stdout);
     const QString images = temporary.filePath(QStringLiteral("images"));
@@ -165,7 +165,8 @@ int main(int argc, char *argv[])
 
     out << "GUI responsiveness during an import of " << files << " files (" << bad
         << " broken), " << QThread::idealThreadCount() << " cores\n\n";
-    out << QStringLiteral("import: %1 s, %2 files/s; %3 images in the gallery, %4 rows in the report\n")
+    out << QStringLiteral("import: %1 s, %2 files/s; %3 images in the gallery, %4 rows in the "
+                          "report\n")
                .arg(importSeconds, 0, 'f', 1)
                .arg(files / importSeconds, 0, 'f', 0)
                .arg(model.rowCount())

@@ -316,7 +316,8 @@ int main(int argc, char **argv)
     out() << QStringLiteral("Read bandwidth: %1 GB/s with 1 thread, %2 GB/s with %3 threads\n")
                  .arg(bandwidth1 / 1e9, 0, 'f', 1).arg(bandwidthAll / 1e9, 0, 'f', 1)
                  .arg(threads)
-          << QStringLiteral("k = %1; single query = median, batch = best of 4; ratio = first ÷ second column\n\n")
+          << QStringLiteral("k = %1; single query = median, batch = best of 4; ratio = first ÷ "
+                            "second column\n\n")
                  .arg(K)
           << "| vectors | metric | Likeness | Faiss direct / floor | ratio | goal |\n"
           << "|---|---|---|---|---|---|\n";

@@ -253,7 +253,8 @@ void tst_Durability::checkFindsAndRepairsDamagedCaches()
     QVERIFY2(broken.out.contains(QStringLiteral("thumbnail cache:")), qPrintable(broken.out));
     const Run rebuilt = cli({QStringLiteral("check"), folder, QStringLiteral("--repair")});
     QVERIFY2(rebuilt.exitCode == 0, qPrintable(rebuilt.out + rebuilt.err));
-    QVERIFY2(rebuilt.out.contains(QStringLiteral("40 thumbnails rebuilt")), qPrintable(rebuilt.out));
+    QVERIFY2(rebuilt.out.contains(QStringLiteral("40 thumbnails rebuilt")),
+             qPrintable(rebuilt.out));
     QVERIFY(QFileInfo::exists(thumbs + QStringLiteral(".damaged")));
 
     // A cache that is not a database at all never keeps anyone from the project.

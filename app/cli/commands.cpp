@@ -653,6 +653,10 @@ int runKnn(const QStringList &arguments)
     if (!parse(parser, arguments, byFile ? 1 : 2, &code)) {
         return code;
     }
+    if (parser.isSet(QStringLiteral("file")) && parser.positionalArguments().size() > 1) {
+        err() << Cli::tr("Give either images of the project or --file, not both.") << "\n";
+        return ExitUsage;
+    }
     bool ok = false;
     const int k = parser.value(QStringLiteral("k")).toInt(&ok);
     if (!ok || k < 1) {
@@ -758,6 +762,10 @@ int runSort(const QStringList &arguments)
     const auto data = loadCurrent(*project, &error);
     if (!data) {
         return fail(error);
+    }
+    if (offset >= data->index.size()) {
+        return fail(Cli::tr("--offset %1 is past the end: version %2 has %3 images.")
+                        .arg(offset).arg(data->version).arg(data->index.size()));
     }
     const auto page = sortBySimilarity(*data, selection, offset, limit);
     if (!page) {
@@ -867,6 +875,12 @@ int runCompare(const QStringList &arguments)
         }
         data[i] = *loaded;
     }
+    const qint64 images = std::min(data[0]->index.size(), data[1]->index.size());
+    if (k >= images) {
+        return fail(Cli::tr("-k %1 leaves nothing to compare: the versions hold %2 images, so "
+                            "every neighbourhood would be all of them. Choose a smaller -k.")
+                        .arg(k).arg(images));
+    }
 
     const bool json = parser.isSet(QStringLiteral("json"));
     if (parser.positionalArguments().size() > 1) {
@@ -961,6 +975,7 @@ int runEval(const QStringList &arguments)
         return fail(error);
     }
     const Metrics metrics = evaluateEmbeddings(*project, data->embeddings);
+    recordVersionMetrics(*project, data->version, metrics);
     if (parser.isSet(QStringLiteral("json"))) {
         printJson(metricsJson(metrics, data->version));
         return ExitOk;

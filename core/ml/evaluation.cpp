@@ -220,4 +220,20 @@ Metrics evaluateEmbeddings(const Project &project, const EmbeddingMatrix &embedd
     return metrics;
 }
 
+void recordVersionMetrics(Project &project, int version, const Metrics &metrics)
+{
+    const auto record = project.modelVersion(version);
+    if (project.isReadOnly() || !record || record->status != QStringLiteral("ready")) {
+        return;
+    }
+    QJsonObject merged = record->metrics;
+    const QJsonObject measured = metrics.toJson();
+    for (auto it = measured.constBegin(); it != measured.constEnd(); ++it) {
+        merged.insert(it.key(), it.value());
+    }
+    if (merged != record->metrics) {
+        project.updateModelVersion(version, record->status, merged);
+    }
+}
+
 } // namespace likeness

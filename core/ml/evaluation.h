@@ -35,6 +35,10 @@ struct Metrics
 // Evaluates the embeddings on the project's held-out part. Undefined metrics stay empty.
 Metrics evaluateEmbeddings(const Project &project, const EmbeddingMatrix &embeddings);
 
+// Keeps the latest measurement of a ready version with it (its metrics JSON), so that `info`
+// and the window show it; does nothing on a read-only project.
+void recordVersionMetrics(Project &project, int version, const Metrics &metrics);
+
 // The pure computations behind evaluateEmbeddings(), exposed for tests.
 // ranked: relevance of the retrieved items in rank order; relevantCount: R.
 double averagePrecisionAtR(const QVector<bool> &ranked, qint64 relevantCount);

@@ -405,6 +405,7 @@ Result<TrainReport> trainModelVersion(Project &project, const TrainSettings &set
     auto previous = loadVersionData(project, record.parent, control);
     if (previous) {
         report.previousMetrics = evaluateEmbeddings(project, (*previous)->embeddings);
+        recordVersionMetrics(project, record.parent, report.previousMetrics);
     }
     report.live = settings.liveEvenIfWorse || !previous
                   || !scoresWorse(report.metrics, report.previousMetrics);

@@ -5,7 +5,6 @@
 
 #include <QAtomicInteger>
 #include <QCoreApplication>
-#include <QSysInfo>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -13,12 +12,14 @@
 #include <QLockFile>
 #include <QMutex>
 #include <QScopeGuard>
-#include <QSqlError>
-#include <QSqlQuery>
-#include <QThread>
-#include <QUrl>
 #include <QSet>
 #include <QSqlDriver>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStorageInfo>
+#include <QSysInfo>
+#include <QThread>
+#include <QUrl>
 #include <QVariant>
 
 #include <sqlite3.h>
@@ -367,6 +368,18 @@ Result<std::unique_ptr<Project>> Project::open(const QString &folder, OpenMode m
                            "'likeness-cli init %1'.").arg(folder, DatabaseFile));
     }
 
+    // SQLite would take an empty file for a new database and open an empty project; an empty
+    // project.sqlite with no log beside it has lost its contents.
+    const QDir dir(folder);
+    if (QFileInfo(dir.filePath(DatabaseFile)).size() == 0
+        && QFileInfo(dir.filePath(DatabaseFile + QStringLiteral("-wal"))).size() == 0) {
+        return Result<std::unique_ptr<Project>>::failure(
+            QStringLiteral("%1 is empty: the project's database has lost its contents. Restore "
+                           "it from a backup ('likeness-cli restore BACKUP %2') or from a "
+                           "project.sqlite.bak-* copy beside it.")
+                .arg(dir.filePath(DatabaseFile), folder));
+    }
+
     std::unique_ptr<Project> project(new Project);
     project->m_folder = QFileInfo(folder).absoluteFilePath();
     project->m_readOnly = mode == OpenMode::ReadOnly;
@@ -385,6 +398,24 @@ Result<std::unique_ptr<Project>> Project::open(const QString &folder, OpenMode m
         project->markInterruptedRuns();
     }
     return project;
+}
+
+// What a failure to open project.sqlite means for a person, with what to do about it.
+QString Project::openFailureAdvice(const Status &status) const
+{
+    const QString error = status.error();
+    if (error.contains(QStringLiteral("file is not a database"))) {
+        return QStringLiteral("%1. It is not a SQLite database any more (damaged or replaced): "
+                              "restore it from a backup ('likeness-cli restore BACKUP %2') or "
+                              "from a project.sqlite.bak-* copy beside it.").arg(error, m_folder);
+    }
+    const QStorageInfo disk(m_folder);
+    if (disk.isValid() && disk.bytesAvailable() < 4 * 1024 * 1024) {
+        return QStringLiteral("%1. The disk holding the project is full (%2 bytes free): free "
+                              "some space and open it again; nothing was changed.")
+            .arg(error).arg(disk.bytesAvailable());
+    }
+    return error;
 }
 
 Status Project::openConnections(bool creating)
@@ -432,7 +463,7 @@ Status Project::openConnections(bool creating)
     for (const QString &pragma : std::as_const(pragmas)) {
         if (Status status = exec(m_db, pragma); !status) {
             return Status::failure(QStringLiteral("Cannot open %1: %2")
-                                       .arg(filePath(DatabaseFile), status.error()));
+                                       .arg(filePath(DatabaseFile), openFailureAdvice(status)));
         }
     }
     if (Status status = migrate(); !status) {

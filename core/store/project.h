@@ -245,6 +245,7 @@ public:
 private:
     Project() = default;
     Status openConnections(bool creating);
+    QString openFailureAdvice(const Status &status) const;
     Status openCache(bool creating);
     Status setUpCache();
     Status refuseWrite() const;

@@ -127,6 +127,11 @@ void tst_Cli::trainMultiLabelOnOpenMoji()
     const QJsonObject info = json({QStringLiteral("info"), m_project, QStringLiteral("--json")})
                                  .object();
     QCOMPARE(info[QStringLiteral("current_model")].toInt(), 1);
+    // The classic version's scores, measured against the new one, are kept with it.
+    const QJsonObject classic =
+        info[QStringLiteral("model_versions")].toArray().first().toObject();
+    QCOMPARE(classic[QStringLiteral("version")].toInt(), 0);
+    QVERIFY(classic[QStringLiteral("metrics")].toObject().contains(QStringLiteral("map_at_r")));
     const QJsonArray knn = json({QStringLiteral("knn"), m_project, QStringLiteral("1"),
                                  QStringLiteral("--json")})
                                .array();
@@ -263,6 +268,11 @@ void tst_Cli::errorsSayWhatToDo_data()
         << "one gigapixel";
     QTest::newRow("demo with too few images")
         << QStringList{"demo", nowhere, "--limit", "0"} << 2 << "at least 10";
+    QTest::newRow("knn with images and a file")
+        << QStringList{"knn", m_project, "1", "--file", m_data + "/images/1F600.png"} << 2
+        << "not both";
+    QTest::newRow("sort past the end")
+        << QStringList{"sort", m_project, "1", "--offset", "100000"} << 1 << "past the end";
     QTest::newRow("labels without a sub-command")
         << QStringList{"labels"} << 2 << "labels export PROJECT CSV";
 }

@@ -23,6 +23,7 @@ private Q_SLOTS:
     void createAndReopenKeepsWork();
     void createRefusesExistingProject();
     void openRefusesNonProject();
+    void damagedDatabaseSaysHowToRestore();
     void refusesNewerSchema();
     void labelNamesAreNormalised();
     void bulkAssignmentsKeepExistingOnes();
@@ -222,6 +223,30 @@ void tst_Project::openRefusesNonProject()
     const auto project = Project::open(dir.path());
     QVERIFY(!project);
     QVERIFY(project.error().contains(QStringLiteral("likeness-cli init")));
+}
+
+// An emptied or overwritten project.sqlite is never taken for a new, empty project, and the
+// refusal says how to get the work back.
+void tst_Project::damagedDatabaseSaysHowToRestore()
+{
+    QTemporaryDir dir;
+    QVERIFY(Project::create(dir.path()));
+    const QString file = dir.filePath(QStringLiteral("project.sqlite"));
+
+    QVERIFY(QFile(file).resize(0));
+    const auto empty = Project::open(dir.path());
+    QVERIFY(!empty);
+    QVERIFY2(empty.error().contains(QStringLiteral("is empty")), qPrintable(empty.error()));
+    QCOMPARE(QFileInfo(file).size(), 0);
+
+    QFile text(file);
+    QVERIFY(text.open(QIODevice::WriteOnly));
+    text.write(QByteArray("image,labels\n").repeated(400));
+    text.close();
+    const auto replaced = Project::open(dir.path());
+    QVERIFY(!replaced);
+    QVERIFY2(replaced.error().contains(QStringLiteral("likeness-cli restore")),
+             qPrintable(replaced.error()));
 }
 
 void tst_Project::refusesNewerSchema()

@@ -4,9 +4,11 @@
 #include "logging.h"
 #include "ml/embeddings.h"
 
+#include <QCryptographicHash>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QRandomGenerator>
 #include <QSaveFile>
 #include <QSet>
@@ -29,6 +31,17 @@
 namespace likeness {
 
 namespace {
+
+// SHA-256 of a file, in hex; empty when it cannot be read.
+QString fileChecksum(const QString &path)
+{
+    QFile file(path);
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    if (!file.open(QIODevice::ReadOnly) || !hash.addData(&file)) {
+        return {};
+    }
+    return QString::fromLatin1(hash.result().toHex());
+}
 
 // Faiss 1.7.3 names the id type faiss::Index::idx_t; newer releases also have faiss::idx_t.
 using FaissId = faiss::Index::idx_t;
@@ -356,6 +369,21 @@ Result<VectorIndex> VectorIndex::load(const QString &path, int version, LoadMode
     return index;
 }
 
+QString VectorIndex::verifyFile(const QString &path)
+{
+    QFile side(path + QStringLiteral(".json"));
+    if (!side.open(QIODevice::ReadOnly)) {
+        return {};
+    }
+    const QString recorded =
+        QJsonDocument::fromJson(side.readAll()).object().value(QStringLiteral("sha256")).toString();
+    if (recorded.isEmpty() || recorded == fileChecksum(path)) {
+        return {};
+    }
+    return QStringLiteral("%1 is damaged (its contents differ from the checksum written with "
+                          "it)").arg(path);
+}
+
 Status VectorIndex::save(const QString &path) const
 {
     if (!m_data) {
@@ -379,6 +407,7 @@ Status VectorIndex::save(const QString &path) const
 
     QJsonObject json = stats().toJson();
     json.insert(QStringLiteral("version"), m_data->version);
+    json.insert(QStringLiteral("sha256"), fileChecksum(path));
     QSaveFile side(path + QStringLiteral(".json"));
     if (!side.open(QIODevice::WriteOnly)
         || side.write(QJsonDocument(json).toJson()) < 0 || !side.commit()) {

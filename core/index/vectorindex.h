@@ -95,6 +95,10 @@ public:
     static Result<VectorIndex> load(const QString &path, int version,
                                     LoadMode mode = LoadMode::InMemory);
     Status save(const QString &path) const;
+    // Compares the index file with the checksum its side file recorded when it was saved:
+    // empty when they agree (or an older side file has none), else what is wrong. Reads the
+    // whole file, so it is for checks, not for every load.
+    static QString verifyFile(const QString &path);
 
     int version() const;
     int dimension() const;

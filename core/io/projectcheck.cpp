@@ -127,6 +127,8 @@ void checkVersionCaches(const Project &project, const QVector<qint64> &embeddabl
         report.indexProblem = QStringLiteral("%1 is missing").arg(indexFile);
     } else if (!index) {
         report.indexProblem = problemOnly(index.error());
+    } else if (const QString damage = VectorIndex::verifyFile(indexFile); !damage.isEmpty()) {
+        report.indexProblem = damage;
     } else if (!report.embeddingsProblem.isEmpty()) {
         report.indexProblem = QStringLiteral("%1 is built from embeddings that are rebuilt")
                                   .arg(indexFile);

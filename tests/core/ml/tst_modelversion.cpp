@@ -25,6 +25,7 @@ private Q_SLOTS:
     void imageWithoutModelInputIsNotEmbeddedOnEveryLoad();
     void repairMarksVanishedImagesMissing();
     void restoreRemovesThumbnailsOfOtherContent();
+    void damagedIndexBytesAreFoundByCheck();
     void importedImagesAreAddedWithoutRebuilding();
     void removedImagesLeaveTheIndex();
     void upToDateCachesAreMappedNotRebuilt();
@@ -338,6 +339,33 @@ void tst_ModelVersion::indexTurnsApproximatePastTheThreshold()
     QVERIFY((*large)->update.indexRebuilt);
     QCOMPARE((*large)->update.embedded, 1);
     QCOMPARE((*large)->index.size(), 8);
+}
+
+// Bytes changed inside an index file keep its size and header: check compares the file with
+// the checksum written beside it, and a repair builds it again.
+void tst_ModelVersion::damagedIndexBytesAreFoundByCheck()
+{
+    QTemporaryDir dir;
+    const auto project = importColours(dir, 6);
+    QVERIFY(project);
+    JobControl control;
+    QVERIFY(loadVersionData(*project, 0, control));
+    QVERIFY(checkProject(*project).indexProblem.isEmpty());
+
+    QFile index(indexPath(*project, 0));
+    const qint64 size = index.size();
+    QVERIFY(size > 1000);
+    QVERIFY(index.open(QIODevice::ReadWrite));
+    index.seek(size / 2);
+    index.write(QByteArray(64, '\x7f'));
+    index.close();
+    QCOMPARE(index.size(), size);
+
+    const CheckReport damaged = checkProject(*project);
+    QVERIFY2(damaged.indexProblem.contains(QStringLiteral("damaged")),
+             qPrintable(damaged.indexProblem));
+    QVERIFY(repairProjectCaches(*project, damaged, control));
+    QVERIFY(checkProject(*project).indexProblem.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_ModelVersion)

@@ -654,6 +654,22 @@ Datei → Neues Projekt… oder Datei → Projekt öffnen…</translation>
         <source>Computing the map</source>
         <translation>Karte berechnen</translation>
     </message>
+    <message>
+        <source>%1 does not exist. Create a project with File → New Project….</source>
+        <translation>%1 gibt es nicht. Ein Projekt legen Sie mit Datei → Neues Projekt… an.</translation>
+    </message>
+    <message>
+        <source>%1
+
+Open it read-only to browse it? Nothing can be changed until the other program has closed it.</source>
+        <translation>%1
+
+Nur lesend öffnen, um es anzusehen? Ändern lässt sich nichts, bis das andere Programm es geschlossen hat.</translation>
+    </message>
+    <message>
+        <source>Opened read-only: another program is writing to it.</source>
+        <translation>Nur lesend geöffnet: ein anderes Programm schreibt hinein.</translation>
+    </message>
 </context>
 <context>
     <name>likeness::MapCanvas</name>

@@ -94,6 +94,12 @@ bool MainWindow::openProject(const QString &folder)
     if (isBusy()) {
         return false;
     }
+    if (!QFileInfo::exists(folder)) {
+        QMessageBox::warning(this, tr("Open Project"),
+                             tr("%1 does not exist. Create a project with File → New Project….")
+                                 .arg(QDir::toNativeSeparators(folder)));
+        return false;
+    }
     if (!Project::isProject(folder)) {
         QMessageBox::warning(this, tr("Open Project"),
                              tr("%1 is not a Likeness project folder.")
@@ -102,6 +108,21 @@ bool MainWindow::openProject(const QString &folder)
     }
 
     Result<std::unique_ptr<Project>> project = Project::open(folder);
+    if (!project && !Project::lockOwner(folder).isEmpty()) {
+        // Another program writes to it: the work can still be browsed, read-only.
+        const auto answer = QMessageBox::question(
+            this, tr("Open Project"),
+            tr("%1\n\nOpen it read-only to browse it? Nothing can be changed until the other "
+               "program has closed it.").arg(project.error()),
+            QMessageBox::Open | QMessageBox::Cancel, QMessageBox::Open);
+        if (answer != QMessageBox::Open) {
+            return false;
+        }
+        project = Project::open(folder, Project::OpenMode::ReadOnly);
+        if (project) {
+            statusBar()->showMessage(tr("Opened read-only: another program is writing to it."));
+        }
+    }
     if (!project) {
         QMessageBox::warning(this, tr("Open Project"),
                              tr("Could not open %1:\n%2")

@@ -93,7 +93,7 @@ Result<Projection> tsneLayout(const EmbeddingMatrix &matrix, JobControl &control
 
     // Reduce to at most 50 dimensions first: kNN gets cheaper, and PCA gives the start layout.
     control.setProgress(0, totalSteps, QStringLiteral("Principal components"));
-    Result<PcaResult> pca = principalComponents(matrix.values.data(), n, matrix.dimension,
+    Result<PcaResult> pca = principalComponents(matrix.data(), n, matrix.dimension,
                                                 inputDimensions);
     if (!pca) {
         return Result<Projection>::failure(pca.error());
@@ -201,7 +201,7 @@ Result<Projection> tsneLayout(const EmbeddingMatrix &matrix, JobControl &control
 
 Result<Projection> pcaLayout(const EmbeddingMatrix &matrix)
 {
-    Result<PcaResult> pca = principalComponents(matrix.values.data(), matrix.rows(),
+    Result<PcaResult> pca = principalComponents(matrix.data(), matrix.rows(),
                                                 matrix.dimension, 2);
     if (!pca) {
         return Result<Projection>::failure(pca.error());

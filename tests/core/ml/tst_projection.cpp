@@ -67,6 +67,8 @@ private Q_SLOTS:
     void pcaVariancesComeStrongestFirst();
     void pcaRefusesTooFewRows();
     void projectionKeepsRowsAndIds();
+    void mappedEmbeddingsProjectLikeInMemoryOnes_data();
+    void mappedEmbeddingsProjectLikeInMemoryOnes();
     void saveAndLoadRoundTrip();
     void cachedMapIsRebuiltWhenStale_data();
     void cachedMapIsRebuiltWhenStale();
@@ -177,6 +179,36 @@ void tst_Projection::projectionKeepsRowsAndIds()
     QCOMPARE(projection->version, 1);
     QVERIFY(projectionMatches(*projection, matrix, ProjectionMethod::Pca));
     QVERIFY(!projectionMatches(*projection, matrix, ProjectionMethod::Tsne));
+}
+
+// A version's cached embeddings are loaded mapped (rows in the file, `values` empty), which is
+// how the window hands them to the map; both methods must read the mapped rows.
+void tst_Projection::mappedEmbeddingsProjectLikeInMemoryOnes_data()
+{
+    QTest::addColumn<ProjectionMethod>("method");
+    QTest::newRow("pca") << ProjectionMethod::Pca;
+    QTest::newRow("tsne") << ProjectionMethod::Tsne;
+}
+
+void tst_Projection::mappedEmbeddingsProjectLikeInMemoryOnes()
+{
+    QFETCH(ProjectionMethod, method);
+    QTemporaryDir dir;
+    QVector<int> labels;
+    const EmbeddingMatrix matrix = clusteredMatrix(40, 8, 3, &labels);
+    const QString file = dir.filePath(QStringLiteral("v0001.f32"));
+    QVERIFY(saveEmbeddings(file, matrix));
+    const Result<EmbeddingMatrix> mapped = loadEmbeddings(file, MatrixLoad::Mapped);
+    QVERIFY2(mapped, qPrintable(mapped.error()));
+    QVERIFY(mapped->values.empty());
+
+    JobControl control;
+    const Result<Projection> fromFile = projectEmbeddings(*mapped, method, control);
+    QVERIFY2(fromFile, qPrintable(fromFile.error()));
+    const Result<Projection> fromMemory = projectEmbeddings(matrix, method, control);
+    QVERIFY(fromMemory);
+    QCOMPARE(fromFile->ids, matrix.ids);
+    QCOMPARE(fromFile->xy, fromMemory->xy);
 }
 
 void tst_Projection::saveAndLoadRoundTrip()

@@ -8,6 +8,7 @@
 // The folder holds N small generated PNGs (random colours, 24×24) and, among them, --bad
 // broken files, so that the report dialog has rows to list.
 
+#include "benchstats.h"
 #include "io/importer.h"
 #include "store/project.h"
 #include "gallerymodel.h"
@@ -34,15 +35,6 @@ using namespace likeness;
 namespace {
 
 constexpr int TickMs = 10;
-
-double percentile(QVector<double> values, double p)
-{
-    if (values.isEmpty()) {
-        return 0;
-    }
-    std::sort(values.begin(), values.end());
-    return values.at(std::min<qsizetype>(values.size() - 1, qsizetype(p * values.size())));
-}
 
 bool writeFolder(const QString &folder, int files, int bad)
 {
@@ -175,9 +167,9 @@ int main(int argc, char *argv[])
                           "p99 %4 ms, max %5 ms (goal: p99 below 16 ms, one frame)\n")
                .arg(TickMs)
                .arg(lateness.size())
-               .arg(percentile(lateness, 0.5), 0, 'f', 1)
-               .arg(percentile(lateness, 0.99), 0, 'f', 1)
-               .arg(percentile(lateness, 1.0), 0, 'f', 1);
+               .arg(bench::quantile(lateness, 0.5), 0, 'f', 1)
+               .arg(bench::quantile(lateness, 0.99), 0, 'f', 1)
+               .arg(bench::quantile(lateness, 1.0), 0, 'f', 1);
     out << QStringLiteral("after the import, on the GUI thread: gallery reload %1 ms, report "
                           "dialog %2 ms\n")
                .arg(reloadMs, 0, 'f', 1)

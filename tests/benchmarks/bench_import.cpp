@@ -19,6 +19,7 @@
 // The pictures are smooth gradients and shapes (structure) with pixel noise on top, sized to
 // about 0.5 MB at JPEG quality 90, like photographs of that size.
 
+#include "benchstats.h"
 #include "imaging/decoder.h"
 #include "io/importer.h"
 #include "store/project.h"
@@ -213,12 +214,6 @@ double cpuSeconds()
     return total;
 }
 
-double median(QVector<double> values)
-{
-    std::sort(values.begin(), values.end());
-    return values.isEmpty() ? -1 : values[values.size() / 2];
-}
-
 } // namespace
 
 int main(int argc, char *argv[])
@@ -322,8 +317,8 @@ int main(int argc, char *argv[])
 
     // Wall-clock rates depend on what else the machine runs; rates per CPU-second (all
     // threads and processes of a way together) are what one core achieves on its own.
-    const double importRate = count / median(ways.last().seconds);
-    const double importCpuRate = count / median(ways.last().cpu);
+    const double importRate = count / bench::median(ways.last().seconds);
+    const double importCpuRate = count / bench::median(ways.last().cpu);
     double vipsRate = 0;
     double vipsCpuRate = 0;
     out() << Qt::endl
@@ -336,7 +331,7 @@ int main(int argc, char *argv[])
                  .arg(QStringLiteral("(per CPU-s)"), 12)
           << Qt::endl;
     for (const Way &way : std::as_const(ways)) {
-        const double seconds = median(way.seconds);
+        const double seconds = bench::median(way.seconds);
         const bool isVips = way.name.startsWith(u'v');
         if (seconds <= 0) {
             out() << QStringLiteral("%1 %2").arg(way.name, -40)
@@ -347,7 +342,7 @@ int main(int argc, char *argv[])
             continue;
         }
         const double rate = count / seconds;
-        const double cpuRate = count / median(way.cpu);
+        const double cpuRate = count / bench::median(way.cpu);
         if (isVips) {
             vipsRate = rate;
             vipsCpuRate = cpuRate;

@@ -6,6 +6,7 @@
 // noise as large as the centres (neighbours share a centre but clusters overlap), the shape
 // of trained embeddings. Queries are new vectors drawn the same way (not in the index).
 
+#include "benchstats.h"
 #include "index/vectorindex.h"
 #include "index/vectorindex_p.h"
 #include "ml/embeddings.h"
@@ -108,12 +109,6 @@ double readBandwidth(const std::vector<quint64> &buffer, int threads)
     return best;
 }
 
-double median(std::vector<double> values)
-{
-    std::sort(values.begin(), values.end());
-    return values.empty() ? 0 : values[values.size() / 2];
-}
-
 struct Timing
 {
     double oursSingle = 0;  // seconds per query, median
@@ -160,8 +155,8 @@ Timing timeSearches(const VectorIndex &index, const std::vector<float> &queries,
     }
 
     Timing timing;
-    timing.oursSingle = median(ours);
-    timing.faissSingle = median(direct);
+    timing.oursSingle = bench::median(ours);
+    timing.faissSingle = bench::median(direct);
     // Batches: the best of four rounds each, again alternating which goes first.
     std::vector<double> oursBatch;
     std::vector<double> directBatch;

@@ -8,6 +8,7 @@
 // whole widget into an image. Between frames the benchmark lets queued events through (the
 // finished density rasters) and paces itself to 60 Hz, as a display would.
 
+#include "benchstats.h"
 #include "embeddingmap.h"
 #include "mapcanvas.h"
 #include "ml/projection.h"
@@ -73,14 +74,8 @@ struct Percentiles
 
 Percentiles percentiles(std::vector<double> values)
 {
-    if (values.empty()) {
-        return {};
-    }
-    std::sort(values.begin(), values.end());
-    const auto at = [&](double q) {
-        return values[std::min(values.size() - 1, size_t(q * double(values.size())))];
-    };
-    return {at(0.5), at(0.99), values.back()};
+    return {bench::quantile(values, 0.5), bench::quantile(values, 0.99),
+            bench::quantile(values, 1.0)};
 }
 
 // Runs `frames` input steps through step() and paints after each; returns per-frame ms.

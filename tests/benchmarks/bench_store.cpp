@@ -9,6 +9,7 @@
 // (the label of rank k is drawn with weight 1/k) and M distinct (image, label) assignments,
 // spread evenly over the images. Both databases use the same tables, indexes and pragmas.
 
+#include "benchstats.h"
 #include "store/project.h"
 #include "store/schema.h"
 
@@ -75,12 +76,6 @@ struct Metrics
     double openMs = 0;
     double bytesPerAssignment = 0;
 };
-
-double median(QVector<double> values)
-{
-    std::sort(values.begin(), values.end());
-    return values.isEmpty() ? 0 : values.at(values.size() / 2);
-}
 
 double elapsedMs(const QElapsedTimer &timer)
 {
@@ -205,7 +200,7 @@ QString measureLikeness(const QString &folder, Data &data, Metrics *metrics)
         const QStringList names = project.labelsOfImage(image);
         lookups.append(timer.nsecsElapsed() / 1e3);
     }
-    metrics->labelsOfImageUs = median(lookups);
+    metrics->labelsOfImageUs = bench::median(lookups);
 
     QSqlQuery page(project.database());
     page.setForwardOnly(true);
@@ -221,7 +216,7 @@ QString measureLikeness(const QString &folder, Data &data, Metrics *metrics)
         }
         pages.append(elapsedMs(timer));
     }
-    metrics->pageMs = median(pages);
+    metrics->pageMs = bench::median(pages);
 
     timer.start();
     const QVector<QPair<qint64, qint64>> counted = project.labelCounts();
@@ -432,7 +427,7 @@ QString measureFloor(const QString &file, const Data &data, Metrics *metrics)
         lookups.append(timer.nsecsElapsed() / 1e3);
     }
     sqlite3_finalize(ofImage);
-    metrics->labelsOfImageUs = median(lookups);
+    metrics->labelsOfImageUs = bench::median(lookups);
 
     sqlite3_stmt *page = floor.prepare(PageQuery);
     QVector<double> pages;
@@ -448,7 +443,7 @@ QString measureFloor(const QString &file, const Data &data, Metrics *metrics)
         pages.append(elapsedMs(timer));
     }
     sqlite3_finalize(page);
-    metrics->pageMs = median(pages);
+    metrics->pageMs = bench::median(pages);
 
     timer.start();
     sqlite3_stmt *counts = floor.prepare(CountQuery);
